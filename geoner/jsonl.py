@@ -1,0 +1,57 @@
+"""JSONL reading and atomic writing. Every read reports problems as FILE:LINE."""
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterable, Iterator, List, Tuple
+
+import srsly
+
+from . import DataError
+
+
+def iter_lines(path) -> Iterator[Tuple[int, object]]:
+    """Yield (line_number, parsed_object) for each non-blank line of a JSONL file.
+
+    Decoding is done line by line so that a bad byte is reported at its own line, and the
+    file is streamed so that memory does not grow with its size.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DataError(path, 0, "file not found")
+    with path.open("rb") as f:
+        for n, raw in enumerate(f, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as err:
+                raise DataError(path, n, f"not valid UTF-8 ({err.reason} at byte {err.start})") from None
+            if not line.strip():
+                continue
+            try:
+                obj = srsly.json_loads(line)
+            except ValueError as err:
+                raise DataError(path, n, f"line is not valid JSON ({err})") from None
+            if not isinstance(obj, dict):
+                raise DataError(path, n, f"expected a JSON object, got {type(obj).__name__}")
+            yield n, obj
+
+
+def read_tasks(path) -> List[Tuple[int, dict]]:
+    """Read a whole JSONL file as (line_number, task) pairs."""
+    return list(iter_lines(path))
+
+
+def write_jsonl_atomic(path, records: Iterable[dict]) -> int:
+    """Write records to ``path`` through a temporary file and a rename, so a reader never
+    sees a half-written file and a crash leaves the old file intact. Returns the count."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    records = list(records)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        srsly.write_jsonl(tmp, records)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return len(records)

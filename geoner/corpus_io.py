@@ -8,6 +8,7 @@ from spacy.vocab import Vocab
 
 from . import LABELS, ValidationFailed
 from .tasks import task_to_doc
+from .split import split_tasks
 from .validate import load_valid_tasks
 
 
@@ -43,3 +44,22 @@ def tasks_to_docbin(tasks: List[dict], vocab=None) -> DocBin:
 def label_counts(tasks: Iterable[dict]) -> Dict[str, int]:
     c = Counter(s["label"] for t in tasks for s in t["spans"])
     return {label: c.get(label, 0) for label in LABELS}
+
+
+def split_corpus(paths: Iterable, ratios: dict, seed: int) -> Dict[str, List[dict]]:
+    """Return {split: tasks} plus {"test_<source>": tasks} for each source.
+
+    Each source (the seed article, the authored corpus, reviewed additions) is split on its own,
+    so the seed's real text keeps its own test split and can be reported apart.
+    """
+    tasks = load_corpus(paths)
+    by_source = {}
+    for t in tasks:
+        by_source.setdefault(t["meta"]["source"], []).append(t)
+    out = {"train": [], "dev": [], "test": []}
+    for source in sorted(by_source):
+        parts = split_tasks(by_source[source], ratios, seed)
+        for name, part in parts.items():
+            out[name].extend(part)
+        out[f"test_{source}"] = parts["test"]
+    return out

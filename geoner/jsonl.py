@@ -50,8 +50,19 @@ def write_jsonl_atomic(path, records: Iterable[dict]) -> int:
     os.close(fd)
     try:
         srsly.write_jsonl(tmp, records)
+        os.chmod(tmp, _file_mode(path))
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return len(records)
+
+
+def _file_mode(path: Path) -> int:
+    """Keep an existing file's permissions; new files get the usual umask-derived mode
+    (mkstemp would otherwise leave them private)."""
+    if path.exists():
+        return path.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask

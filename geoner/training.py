@@ -7,6 +7,8 @@ from typing import Callable, Optional
 import spacy
 from spacy.language import Language
 
+import geoner.components  # noqa: F401  (registers the span_edge_rules factory)
+
 
 @spacy.registry.callbacks("geoner.init_ner_tok2vec.v1")
 def init_ner_tok2vec(model: Optional[str] = None, component: str = "ner") -> Callable[[Language], Language]:
@@ -32,3 +34,11 @@ def init_ner_tok2vec(model: Optional[str] = None, component: str = "ner") -> Cal
         return nlp
 
     return after_init
+
+
+@spacy.registry.readers("geoner.read_patterns.v1")
+def read_patterns(path: str) -> list:
+    """Pattern JSONL as a list (the entity ruler wants a sequence, not a generator)."""
+    from geoner.jsonl import iter_lines
+
+    return [obj for _, obj in iter_lines(path)]

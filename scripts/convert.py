@@ -6,27 +6,7 @@ import srsly
 import typer
 
 from geoner import DataError, ValidationFailed
-from geoner.corpus_io import label_counts, load_corpus, tasks_to_docbin
-from geoner.split import split_tasks
-
-
-def convert(paths: List[Path], ratios: dict, seed: int):
-    """Return {split: tasks} plus {"test_<source>": tasks} for each source.
-
-    Each source (the seed article, the authored corpus, reviewed additions) is split on its own,
-    so the seed's real text keeps its own test split and can be reported apart.
-    """
-    tasks = load_corpus(paths)
-    by_source = {}
-    for t in tasks:
-        by_source.setdefault(t["meta"]["source"], []).append(t)
-    out = {"train": [], "dev": [], "test": []}
-    for source in sorted(by_source):
-        parts = split_tasks(by_source[source], ratios, seed)
-        for name, part in parts.items():
-            out[name].extend(part)
-        out[f"test_{source}"] = parts["test"]
-    return out
+from geoner.corpus_io import label_counts, split_corpus, tasks_to_docbin
 
 
 def main(
@@ -39,7 +19,7 @@ def main(
 ):
     """Split corpus tasks by source and write one DocBin per split."""
     try:
-        parts = convert(inputs, {"train": train, "dev": dev, "test": test}, seed)
+        parts = split_corpus(inputs, {"train": train, "dev": dev, "test": test}, seed)
     except (ValidationFailed, DataError, ValueError) as err:
         typer.echo(str(err), err=True)
         raise typer.Exit(1)

@@ -1,0 +1,55 @@
+"""Model suggestions as Prodigy ner_manual tasks, streamed."""
+from pathlib import Path
+from typing import Iterable, Iterator, Set, Tuple
+
+from .jsonl import iter_lines
+from .markup import raw_paragraphs
+from .tasks import make_task
+
+
+def iter_texts(source) -> Iterator[Tuple[str, int, str]]:
+    """Yield (file, paragraph index, text) from a folder of .txt articles or a JSONL file of
+    {"text": ...} records, one at a time so memory does not grow with the input."""
+    source = Path(source)
+    if source.is_dir():
+        for path in sorted(source.glob("*.txt")):
+            for i, text in enumerate(raw_paragraphs(path)):
+                yield str(path), i, text.strip()
+    else:
+        for line, obj in iter_lines(source):
+            text = obj.get("text")
+            if not isinstance(text, str) or not text.strip():
+                from . import DataError
+
+                raise DataError(source, line, "record has no non-empty 'text' string")
+            yield str(source), obj.get("meta", {}).get("paragraph", line - 1), text
+
+
+def preannotate(nlp, records: Iterable[Tuple[str, int, str]], known: Set[int], stats: dict,
+                batch_size: int = 64) -> Iterator[dict]:
+    """Yield tasks for texts whose input hash is not in ``known``; counts go into ``stats``.
+
+    nlp: the pipeline that suggests entities.
+    records: (file, paragraph, text) triples, e.g. from iter_texts.
+    known: input hashes already in the corpus (and grows with each emitted task).
+    """
+    from .hashing import input_hash
+
+    version = f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', 'pipeline')}-{nlp.meta.get('version', '0')}"
+
+    def fresh():
+        for file, idx, text in records:
+            h = input_hash(text)
+            if h in known:
+                stats["skipped"] += 1
+                continue
+            known.add(h)
+            yield text, (file, idx)
+
+    for doc, (file, idx) in nlp.pipe(fresh(), as_tuples=True, batch_size=batch_size):
+        spans = [{"start": e.start_char, "end": e.end_char, "label": e.label_} for e in doc.ents]
+        task = make_task(doc.text, spans, {"source": "preannotated", "file": file, "paragraph": idx,
+                                           "model": version}, doc=doc)
+        stats["tasks"] += 1
+        stats["spans"] += len(spans)
+        yield task

@@ -1,0 +1,48 @@
+"""Pre-annotate raw articles with a trained pipeline, as Prodigy ner_manual tasks."""
+import os
+import tempfile
+from pathlib import Path
+from typing import List
+
+import spacy
+import srsly
+import typer
+from tqdm import tqdm
+
+from geoner import DataError
+from geoner.jsonl import iter_lines
+from geoner.preannotate import iter_texts, preannotate
+
+
+def main(
+    model: str = typer.Argument(..., help="Installed package name (en_geopolitics_ner) or pipeline path."),
+    source: Path = typer.Argument(..., help="Folder of .txt articles, or JSONL with a 'text' per line."),
+    output: Path = typer.Option(..., "--output", "-o", help="Task JSONL to write (for prodigy db-in / ner.manual)."),
+    corpus: List[Path] = typer.Option([], help="Corpus JSONL whose texts are skipped; repeatable."),
+    batch_size: int = typer.Option(64, help="Texts per nlp.pipe batch."),
+):
+    """Suggest entities for every new paragraph; texts already in the corpus are skipped."""
+    try:
+        known = {t["_input_hash"] for path in corpus for _, t in iter_lines(path)}
+        nlp = spacy.load(model)
+        stats = {"tasks": 0, "spans": 0, "skipped": 0}
+        output.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=output.parent, suffix=".tmp")
+        os.close(fd)
+        try:
+            # Stream straight to disk: nothing is held in memory but the current batch.
+            tasks = preannotate(nlp, iter_texts(source), known, stats, batch_size)
+            srsly.write_jsonl(tmp, tqdm(tasks, desc="pre-annotating", unit=" tasks"))
+            os.replace(tmp, output)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except DataError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(1)
+    typer.echo(f"✔ Wrote {stats['tasks']:,} tasks ({stats['spans']:,} suggested spans) to {output}; "
+               f"skipped {stats['skipped']:,} already in the corpus")
+
+
+if __name__ == "__main__":
+    typer.run(main)

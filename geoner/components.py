@@ -19,6 +19,10 @@ PREMODIFIERS = {
     "bilateral", "trilateral", "regional", "punitive", "crippling", "targeted", "secondary", "sectoral",
     "economic", "financial", "western", "international", "unprecedented", "broad", "broader",
 }
+# A predicted BLOC that ends in one of these heads is really the measure or the summit it
+# names (ruling 2 of the guidelines: "[AU summit]", "[UN sanctions]").
+HEAD_LABELS = {"summit": "SUMMIT", "summits": "SUMMIT", "sanctions": "SANCTION", "embargo": "SANCTION",
+               "embargoes": "SANCTION"}
 STOP = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our", "of",
         "in", "on", "at", "for", "to", "from", "by", "with", "and", "or", "as", "after", "before"}
 
@@ -46,8 +50,9 @@ if not Language.has_factory("span_edge_rules"):
 
 
 class SpanEdgeRules:
-    """Two rules from the guidelines, applied after the statistical NER:
+    """Rules from the guidelines, applied after the statistical NER:
 
+    * a BLOC span that ends in "summit" or "sanctions" is relabelled SUMMIT or SANCTION;
     * a BLOC directly in front of a SANCTION or SUMMIT is part of it ("[G7 price cap]");
     * premodifiers (ordinals, numbers, adjectives such as "latest" or "annual") directly in
       front of a SANCTION or SUMMIT are part of it ("[next Quad summit]").
@@ -59,10 +64,15 @@ class SpanEdgeRules:
         self.extend_premodifiers = extend_premodifiers
 
     def __call__(self, doc: Doc) -> Doc:
-        ents: List[Span] = list(doc.ents)
+        ents: List[Span] = [
+            Span(doc, e.start, e.end, label=HEAD_LABELS[e[-1].lower_])
+            if e.label_ == "BLOC" and len(e) > 1 and e[-1].lower_ in HEAD_LABELS else e
+            for e in doc.ents]
         if not any(e.label_ in MEASURE_LABELS for e in ents):
+            doc.ents = ents
             return doc
         by_end = {e.end: e for e in ents}
+        taken = {i for e in ents for i in range(e.start, e.end)}
         out = []
         for ent in ents:
             if ent.label_ not in MEASURE_LABELS:
@@ -75,8 +85,7 @@ class SpanEdgeRules:
                 prev = by_end.get(start)
                 if self.merge_blocs and prev is not None and prev.label_ == "BLOC":
                     start, changed = prev.start, True
-                elif self.extend_premodifiers and _is_premodifier(doc[start - 1]) and start - 1 not in {
-                        i for e in ents if e is not ent for i in range(e.start, e.end)}:
+                elif self.extend_premodifiers and start - 1 not in taken and _is_premodifier(doc[start - 1]):
                     start, changed = start - 1, True
             out.append(Span(doc, start, ent.end, label=ent.label_) if start != ent.start else ent)
         doc.ents = filter_spans(out)

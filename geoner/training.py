@@ -2,7 +2,7 @@
 
 Nothing here is needed to load a trained pipeline: the callbacks only run in nlp.initialize().
 """
-from typing import Callable, Optional
+from typing import Callable, List, Optional
 
 import spacy
 from spacy.language import Language
@@ -37,8 +37,12 @@ def init_ner_tok2vec(model: Optional[str] = None, component: str = "ner") -> Cal
 
 
 @spacy.registry.readers("geoner.read_patterns.v1")
-def read_patterns(path: str) -> list:
-    """Pattern JSONL as a list (the entity ruler wants a sequence, not a generator)."""
+def read_patterns(path: str, labels: Optional[List[str]] = None) -> list:
+    """Pattern JSONL as a list (the entity ruler wants a sequence, not a generator).
+
+    path: pattern JSONL file.
+    labels: keep only patterns with these labels; null keeps all.
+    """
     from geoner.jsonl import iter_lines
 
-    return [obj for _, obj in iter_lines(path)]
+    return [obj for _, obj in iter_lines(path) if labels is None or obj.get("label") in labels]

@@ -11,14 +11,15 @@ from geoner.markup import compile_markup
 
 
 def main(
-    inputs: List[Path] = typer.Argument(..., help="Markup files, one paragraph per line."),
+    inputs: List[Path] = typer.Argument(..., help="Markup files (or folders of .txt files), one paragraph per line."),
     output: Path = typer.Option(..., "--output", "-o", help="JSONL file to write."),
     source: str = typer.Option("authored", help="Value of meta.source for these tasks."),
     raw: Optional[Path] = typer.Option(None, help="Raw article the (single) markup file must reproduce."),
 ):
     """Compile inline span markup into hashed, tokenized, validated tasks."""
     tasks, problems, dups = [], [], 0
-    for path in inputs:
+    files = [f for p in inputs for f in (sorted(p.glob("*.txt")) if p.is_dir() else [p])]
+    for path in files:
         try:
             file_tasks, counts = compile_markup(path, source=source, raw=str(raw) if raw else None)
         except (ValidationFailed, DataError) as err:

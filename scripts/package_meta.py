@@ -5,35 +5,7 @@ from typing import List
 import srsly
 import typer
 
-from geoner import LABELS
-
-
-def build_meta(name: str, version: str, metrics: List[Path], sources: List[str]) -> dict:
-    """Package metadata with the labels, licence, sources and the measured test scores."""
-    performance = {}
-    for path in metrics:
-        scores = srsly.read_json(path)
-        key = path.stem
-        performance[f"{key}_ents_p"] = scores["p"]
-        performance[f"{key}_ents_r"] = scores["r"]
-        performance[f"{key}_ents_f"] = scores["f"]
-        performance[f"{key}_ents_per_type"] = {
-            label: {k: s[k] for k in ("p", "r", "f")} for label, s in scores["per_label"].items()}
-    return {
-        "name": name,
-        "version": version,
-        "description": "Named-entity recognizer for geopolitical news: office holders (OFFICIAL), "
-                       "groupings of states (BLOC), sanctions and comparable measures (SANCTION) "
-                       "and summits (SUMMIT). Scores are strict span P/R/F on held-out test splits.",
-        "license": "MIT",
-        "author": "en_geopolitics_ner project",
-        "url": "",
-        "email": "",
-        "labels": {"ner": list(LABELS)},
-        "sources": [{"name": s} for s in sources],
-        "performance": performance,
-        "spacy_version": ">=3.8.0,<3.9.0",
-    }
+from geoner.packaging import build_meta
 
 
 def main(

@@ -47,3 +47,10 @@ def test_build_patterns_makes_bloc_phrases_and_trigger_token_patterns():
     assert ents(nlp, "The EU imposed fresh sanctions before the annual summit.") == [
         ("EU", "BLOC"), ("fresh sanctions", "SANCTION"), ("annual summit", "SUMMIT")]
     assert ents(nlp, "The Kazan summit.") == [("Kazan summit", "SUMMIT")]
+
+
+def test_span_edge_rules_relabel_a_bloc_that_ends_in_summit():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "BLOC", "pattern": "Arab League summit"}])
+    nlp.add_pipe("span_edge_rules")
+    assert ents(nlp, "The Arab League summit opened.") == [("Arab League summit", "SUMMIT")]

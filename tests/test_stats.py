@@ -19,3 +19,11 @@ def test_replace_block_only_touches_the_marked_part():
     assert replace_block(doc, "new") == f"intro\n{CARD_START}\nnew\n{CARD_END}\noutro\n"
     with pytest.raises(ValueError):
         replace_block("no markers", "new")
+
+
+def test_hard_negative_cues_count_bare_triggers_and_non_official_roles():
+    tasks = [task("Xi met Putin.", [("Xi", "OFFICIAL"), ("Putin", "OFFICIAL")]),
+             task("Climbers reached the summit of K2.", []),
+             task("Xi met the analyst Jane Roe.", [("Xi", "OFFICIAL")]),
+             task("The fresh sanctions bit.", [("fresh sanctions", "SANCTION")])]
+    assert corpus_stats(tasks)["all"]["hard_negative_cues"] == 2

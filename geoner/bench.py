@@ -21,7 +21,8 @@ def _patterns(path: Path, labels=None) -> List[dict]:
 def compose(model: Path, rules: List[str], patterns: Path, output: Path) -> Path:
     """Save ``model`` with its rule components replaced by ``rules``.
 
-    rules: any of "ruler_bloc" (BLOC phrase patterns), "ruler_all" (all patterns), "edges".
+    rules: any of "ruler_bloc" (BLOC phrase patterns after the NER), "ruler_bloc_first" (the same
+        before the NER, which then keeps those spans), "ruler_all" (all patterns), "edges".
     """
     nlp = spacy.load(model)
     for name in RULE_PIPES:
@@ -29,8 +30,9 @@ def compose(model: Path, rules: List[str], patterns: Path, output: Path) -> Path
             nlp.remove_pipe(name)
     for rule in rules:
         if rule.startswith("ruler"):
-            ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": False})
-            ruler.add_patterns(_patterns(patterns, ["BLOC"] if rule == "ruler_bloc" else None))
+            where = {"before": "ner"} if rule.endswith("_first") else {}
+            ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": False}, **where)
+            ruler.add_patterns(_patterns(patterns, None if rule == "ruler_all" else ["BLOC"]))
         elif rule == "edges":
             nlp.add_pipe("span_edge_rules")
         else:

@@ -23,6 +23,7 @@ PREMODIFIERS = {
 # names (ruling 2 of the guidelines: "[AU summit]", "[UN sanctions]").
 HEAD_LABELS = {"summit": "SUMMIT", "summits": "SUMMIT", "sanctions": "SANCTION", "embargo": "SANCTION",
                "embargoes": "SANCTION"}
+PAIRS = {"[": "]", "(": ")"}
 STOP = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our", "of",
         "in", "on", "at", "for", "to", "from", "by", "with", "and", "or", "as", "after", "before"}
 
@@ -36,6 +37,18 @@ def _is_premodifier(tok) -> bool:
     if tok.like_num or (low[:-2].isdigit() and low[-2:] in ("st", "nd", "rd", "th")):
         return True
     return False
+
+
+def _balance(doc: Doc, ent: Span) -> Span:
+    """Extend a span by one token on a side where its brackets are unbalanced."""
+    start, end = ent.start, ent.end
+    for opener, closer in PAIRS.items():
+        texts = [t.text for t in ent]
+        if texts.count(closer) > texts.count(opener) and start > 0 and doc[start - 1].text == opener:
+            start -= 1
+        if texts.count(opener) > texts.count(closer) and end < len(doc) and doc[end].text == closer:
+            end += 1
+    return ent if (start, end) == (ent.start, ent.end) else Span(doc, start, end, label=ent.label_)
 
 
 def make_span_edge_rules(nlp: Language, name: str, merge_blocs: bool, extend_premodifiers: bool):
@@ -52,6 +65,7 @@ if not Language.has_factory("span_edge_rules"):
 class SpanEdgeRules:
     """Rules from the guidelines, applied after the statistical NER:
 
+    * a bracket closed (or opened) inside a span takes its partner along ("[Western] sanctions");
     * a BLOC span that ends in "summit" or "sanctions" is relabelled SUMMIT or SANCTION;
     * a BLOC directly in front of a SANCTION or SUMMIT is part of it ("[G7 price cap]");
     * premodifiers (ordinals, numbers, adjectives such as "latest" or "annual") directly in
@@ -68,6 +82,7 @@ class SpanEdgeRules:
             Span(doc, e.start, e.end, label=HEAD_LABELS[e[-1].lower_])
             if e.label_ == "BLOC" and len(e) > 1 and e[-1].lower_ in HEAD_LABELS else e
             for e in doc.ents]
+        ents = filter_spans([_balance(doc, e) for e in ents])
         if not any(e.label_ in MEASURE_LABELS for e in ents):
             doc.ents = ents
             return doc

@@ -41,7 +41,7 @@ def dir_size_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file()) / 1e6
 
 
-def measure(nlp, sets: Dict[str, tuple], speed_texts: List[str], mapping=None, repeats: int = 3) -> dict:
+def measure(nlp, sets: Dict[str, tuple], speed_texts: List[str], mapping=None, repeats: int = 5) -> dict:
     """Scores on each named (texts, gold) set, plus words per second on speed_texts (best of
     ``repeats`` runs, after a warm-up, so one slow run on a busy machine does not decide)."""
     out = {name: score_pipeline(nlp, texts, gold, mapping)[0] for name, (texts, gold) in sets.items()}

@@ -20,6 +20,7 @@ ROWS = {
     "c_pretrained_all_patterns": ("pretrained", ["ruler_all"]),
     "c_pretrained_edges": ("pretrained", ["edges"]),
     "c_pretrained_all_patterns_edges": ("pretrained", ["ruler_all", "edges"]),
+    "c_pretrained_bloc_ruler_first_edges": ("pretrained", ["ruler_bloc_first", "edges"]),
     "default (c + bloc ruler + edges)": ("pretrained", ["ruler_bloc", "edges"]),
 }
 

@@ -54,3 +54,10 @@ def test_span_edge_rules_relabel_a_bloc_that_ends_in_summit():
     nlp.add_pipe("entity_ruler").add_patterns([{"label": "BLOC", "pattern": "Arab League summit"}])
     nlp.add_pipe("span_edge_rules")
     assert ents(nlp, "The Arab League summit opened.") == [("Arab League summit", "SUMMIT")]
+
+
+def test_span_edge_rules_take_the_partner_of_a_bracket_closed_inside():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "SANCTION", "pattern": [{"LOWER": "western"}, {"ORTH": "]"}, {"LOWER": "sanctions"}]}])
+    nlp.add_pipe("span_edge_rules")
+    assert ents(nlp, "the impact of [Western] sanctions.") == [("[Western] sanctions", "SANCTION")]

@@ -23,6 +23,13 @@ PREMODIFIERS = {
 # names (ruling 2 of the guidelines: "[AU summit]", "[UN sanctions]").
 HEAD_LABELS = {"summit": "SUMMIT", "summits": "SUMMIT", "sanctions": "SANCTION", "embargo": "SANCTION",
                "embargoes": "SANCTION"}
+# The head nouns the guidelines allow at the end of each measure label; a predicted span that
+# ends elsewhere ("three-day visit seen as ...") is not a mention of that kind.
+HEADS = {
+    "SUMMIT": {"summit", "summits"},
+    "SANCTION": {"sanction", "sanctions", "embargo", "embargoes", "freeze", "freezes", "controls", "cap",
+                 "caps", "ban", "bans", "package", "packages", "regime", "regimes"},
+}
 PAIRS = {"[": "]", "(": ")"}
 STOP = {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our", "of",
         "in", "on", "at", "for", "to", "from", "by", "with", "and", "or", "as", "after", "before"}
@@ -67,6 +74,7 @@ class SpanEdgeRules:
 
     * a bracket closed (or opened) inside a span takes its partner along ("[Western] sanctions");
     * a BLOC span that ends in "summit" or "sanctions" is relabelled SUMMIT or SANCTION;
+    * a SUMMIT or SANCTION span that does not end in an allowed head noun is dropped;
     * a BLOC directly in front of a SANCTION or SUMMIT is part of it ("[G7 price cap]");
     * premodifiers (ordinals, numbers, adjectives such as "latest" or "annual") directly in
       front of a SANCTION or SUMMIT are part of it ("[next Quad summit]").
@@ -82,6 +90,7 @@ class SpanEdgeRules:
             Span(doc, e.start, e.end, label=HEAD_LABELS[e[-1].lower_])
             if e.label_ == "BLOC" and len(e) > 1 and e[-1].lower_ in HEAD_LABELS else e
             for e in doc.ents]
+        ents = [e for e in ents if e.label_ not in HEADS or e[-1].lower_ in HEADS[e.label_]]
         ents = filter_spans([_balance(doc, e) for e in ents])
         if not any(e.label_ in MEASURE_LABELS for e in ents):
             doc.ents = ents

@@ -61,3 +61,11 @@ def test_span_edge_rules_take_the_partner_of_a_bracket_closed_inside():
     nlp.add_pipe("entity_ruler").add_patterns([{"label": "SANCTION", "pattern": [{"LOWER": "western"}, {"ORTH": "]"}, {"LOWER": "sanctions"}]}])
     nlp.add_pipe("span_edge_rules")
     assert ents(nlp, "the impact of [Western] sanctions.") == [("[Western] sanctions", "SANCTION")]
+
+
+def test_span_edge_rules_drop_a_summit_without_its_head_noun():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "SUMMIT", "pattern": "three-day visit"},
+                                              {"label": "SANCTION", "pattern": "oil embargo"}])
+    nlp.add_pipe("span_edge_rules")
+    assert ents(nlp, "A three-day visit ended the oil embargo.") == [("oil embargo", "SANCTION")]

@@ -8,7 +8,7 @@ task hash of its accepted spans.
 from collections import OrderedDict
 from typing import Dict, List, Tuple
 
-from . import ValidationFailed
+from . import DataError, ValidationFailed
 from .hashing import task_hash
 from .jsonl import iter_lines
 from .validate import check_task
@@ -28,7 +28,7 @@ def read_reviewed(paths) -> List[Tuple[str, dict]]:
                 reasons = [r for r in check_task(task) if not r.startswith("_task_hash")]
                 problems.extend(f"{where}: {r}" for r in reasons)
                 out.append((where, task))
-        except Exception as err:  # DataError from a truncated line or a bad byte
+        except DataError as err:  # a truncated line or a bad byte ends that file
             problems.append(str(err))
     if problems:
         raise ValidationFailed(problems)

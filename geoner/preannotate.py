@@ -2,6 +2,8 @@
 from pathlib import Path
 from typing import Iterable, Iterator, Set, Tuple
 
+from . import DataError
+from .hashing import input_hash
 from .jsonl import iter_lines
 from .markup import raw_paragraphs
 from .tasks import make_task
@@ -19,8 +21,6 @@ def iter_texts(source) -> Iterator[Tuple[str, int, str]]:
         for line, obj in iter_lines(source):
             text = obj.get("text")
             if not isinstance(text, str) or not text.strip():
-                from . import DataError
-
                 raise DataError(source, line, "record has no non-empty 'text' string")
             yield str(source), obj.get("meta", {}).get("paragraph", line - 1), text
 
@@ -33,8 +33,6 @@ def preannotate(nlp, records: Iterable[Tuple[str, int, str]], known: Set[int], s
     records: (file, paragraph, text) triples, e.g. from iter_texts.
     known: input hashes already in the corpus (and grows with each emitted task).
     """
-    from .hashing import input_hash
-
     version = f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', 'pipeline')}-{nlp.meta.get('version', '0')}"
 
     def fresh():

@@ -34,6 +34,8 @@ def corpus_stats(tasks: List[dict]) -> dict:
             "negatives": sum(1 for t in ts if not t["spans"]),
             "mentions": {l: mentions.get(l, 0) for l in LABELS},
             "distinct_forms": {l: len(forms.get(l, ())) for l in LABELS},
+            # A proxy for distinct people: surnames alone ("Putin") are left out.
+            "distinct_multiword_officials": sum(1 for f in forms.get("OFFICIAL", ()) if " " in f),
         }
 
     by_source = defaultdict(list)
@@ -63,6 +65,9 @@ def stats_markdown(stats: dict, agreement: Dict = None) -> str:
         share = s["hard_negative_cues"] / s["tasks"] if s["tasks"] else 0.0
         lines.append(f"| {name} | {s['tasks']:,} | {s['words']:,} | {s['negatives']:,} | "
                      f"{s['hard_negative_cues']:,} ({share:.0%}) | " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append(f"Distinct multi-word OFFICIAL names (a proxy for distinct people): "
+                 f"{stats['all']['distinct_multiword_officials']:,}.")
     if agreement:
         per = agreement["span_f1"]["per_label"]
         lines += ["", f"Agreement between two independent passes over the seed ({agreement['texts']} texts, "

@@ -1,6 +1,7 @@
 """Training and measuring pipelines from Python, for the benchmark, k-fold and curve commands."""
 import contextlib
 import io
+import time
 from pathlib import Path
 from typing import Dict, List, Optional
 
@@ -41,12 +42,27 @@ def dir_size_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file()) / 1e6
 
 
-def measure(nlp, sets: Dict[str, tuple], speed_texts: List[str], mapping=None, repeats: int = 5) -> dict:
-    """Scores on each named (texts, gold) set, plus words per second on speed_texts (best of
-    ``repeats`` runs, after a warm-up, so one slow run on a busy machine does not decide)."""
-    out = {name: score_pipeline(nlp, texts, gold, mapping)[0] for name, (texts, gold) in sets.items()}
-    list(nlp.pipe(speed_texts[:20]))
-    runs = [score_pipeline(nlp, speed_texts, [[] for _ in speed_texts], mapping)[0] for _ in range(repeats)]
-    best = max(runs, key=lambda r: r["wps"])
-    out["speed"] = {"words": best["words"], "seconds": best["seconds"], "wps": best["wps"]}
+def measure(nlp, sets: Dict[str, tuple], mapping=None) -> dict:
+    """Strict scores on each named (texts, gold) set."""
+    return {name: score_pipeline(nlp, texts, gold, mapping)[0] for name, (texts, gold) in sets.items()}
+
+
+def measure_speed(pipelines: Dict[str, object], texts: List[str], rounds: int = 7) -> Dict[str, dict]:
+    """Words per second of each pipeline on the same texts.
+
+    The pipelines take turns, round after round, and each keeps its median round, so a slow
+    spell on a shared machine hits all of them alike instead of deciding one row.
+    """
+    runs: Dict[str, List[dict]] = {name: [] for name in pipelines}
+    for nlp in pipelines.values():
+        list(nlp.pipe(texts[:20]))  # warm-up
+    for _ in range(rounds):
+        for name, nlp in pipelines.items():
+            t0 = time.perf_counter()
+            words = sum(len(doc) for doc in nlp.pipe(texts))
+            runs[name].append({"words": words, "seconds": time.perf_counter() - t0})
+    out = {}
+    for name, rs in runs.items():
+        mid = sorted(rs, key=lambda r: r["seconds"])[len(rs) // 2]
+        out[name] = {**mid, "wps": mid["words"] / mid["seconds"], "rounds": rounds}
     return out

@@ -7,7 +7,7 @@ import srsly
 import typer
 
 from geoner.bench import BASELINE_MAP, BASELINE_MODEL, benchmark_table, compose, patterns_only
-from geoner.train_utils import dir_size_mb, docbin_gold, jsonl_gold, measure, train_pipeline
+from geoner.train_utils import dir_size_mb, docbin_gold, jsonl_gold, measure, measure_speed, train_pipeline
 
 # Two statistical models are trained (with the default pipeline, so model selection sees the
 # rules); each row then adds or removes rule components on one of them.
@@ -40,7 +40,7 @@ def main(
     sets = {"test": docbin_gold(data_dir / "test.spacy"), "test_seed": docbin_gold(data_dir / "test_seed.spacy")}
     if shared_dev and shared_dev.exists():
         sets = {"shared_dev": jsonl_gold(shared_dev), **sets}
-    speed_texts = [t for texts, _ in sets.values() for t in texts]
+    speed_texts = [t for texts, _ in sets.values() for t in texts] * 2
     trained = {}
     for name, overrides in TRAINED.items():
         if reuse and (work_dir / name / "model-best").exists():
@@ -50,14 +50,21 @@ def main(
         trained[name] = train_pipeline(config, work_dir / name, data_dir / "train.spacy", data_dir / "dev.spacy",
                                        {**overrides, "paths.patterns": str(patterns), "system.seed": seed,
                                         "training.max_steps": max_steps}, quiet=False)
-    results = {}
+    pipelines, results, mapping = {}, {}, {}
     for row, (base, rules) in ROWS.items():
         path = compose(trained[base], rules, patterns, work_dir / "rows" / row.split(" ")[0])
-        results[row] = {**measure(spacy.load(path), sets, speed_texts), "size_mb": dir_size_mb(path)}
-    results["baseline: patterns only"] = {**measure(patterns_only(patterns), sets, speed_texts), "size_mb": 0.0}
+        pipelines[row], results[row] = spacy.load(path), {"size_mb": dir_size_mb(path)}
+    pipelines["baseline: patterns only"] = patterns_only(patterns)
+    results["baseline: patterns only"] = {"size_mb": 0.0}
     sm = spacy.load(BASELINE_MODEL)
-    results["baseline: en_core_web_sm mapped"] = {**measure(sm, sets, speed_texts, BASELINE_MAP),
-                                                  "size_mb": dir_size_mb(Path(sm.path))}
+    pipelines["baseline: en_core_web_sm mapped"] = sm
+    results["baseline: en_core_web_sm mapped"] = {"size_mb": dir_size_mb(Path(sm.path))}
+    mapping["baseline: en_core_web_sm mapped"] = BASELINE_MAP
+    for row, nlp in pipelines.items():
+        results[row].update(measure(nlp, sets, mapping.get(row)))
+    typer.echo(f"Timing {len(pipelines)} pipelines on {len(speed_texts)} texts, in turns ...")
+    for row, speed in measure_speed(pipelines, speed_texts).items():
+        results[row]["speed"] = speed
     srsly.write_json(output, {"sets": list(sets), "max_steps": max_steps, "seed": seed, "results": results})
     typer.echo(benchmark_table(results, list(sets)))
     typer.echo(f"✔ Wrote {len(results)} rows to {output}")

@@ -7,7 +7,7 @@ import typer
 from geoner import DataError, ValidationFailed
 from geoner.jsonl import iter_lines, write_jsonl_atomic
 from geoner.merge import merge, read_reviewed
-from geoner.validate import validate_files
+from geoner.validate import check_task
 
 
 def _expand(paths: List[Path]) -> List[Path]:
@@ -37,10 +37,7 @@ def main(
         typer.echo("✘ nothing was merged; the corpus is unchanged", err=True)
         raise typer.Exit(1)
     # Validate what would be written before touching the corpus.
-    tmp = target.with_name(f".{target.name}.check")
-    write_jsonl_atomic(tmp, result)
-    problems, _ = validate_files([tmp] + list(corpus))
-    tmp.unlink()
+    problems = [f"{target}: task {i + 1}: {reason}" for i, t in enumerate(result) for reason in check_task(t)]
     if problems:
         typer.echo("\n".join(problems), err=True)
         raise typer.Exit(1)

@@ -2,7 +2,7 @@
 import os
 import tempfile
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 import spacy
 import srsly
@@ -20,11 +20,16 @@ def main(
     output: Path = typer.Option(..., "--output", "-o", help="Task JSONL to write (for prodigy db-in / ner.manual)."),
     corpus: List[Path] = typer.Option([], help="Corpus JSONL whose texts are skipped; repeatable."),
     batch_size: int = typer.Option(64, help="Texts per nlp.pipe batch."),
+    patterns: Optional[Path] = typer.Option(None, help="Pattern JSONL whose matches are added where the model found nothing."),
 ):
     """Suggest entities for every new paragraph; texts already in the corpus are skipped."""
     try:
         known = {t["_input_hash"] for path in corpus for _, t in iter_lines(path)}
         nlp = spacy.load(model)
+        if patterns:
+            ruler = nlp.add_pipe("entity_ruler", name="extra_patterns", config={"overwrite_ents": False},
+                                 before="span_edge_rules" if "span_edge_rules" in nlp.pipe_names else None)
+            ruler.add_patterns([p for _, p in iter_lines(patterns)])
         stats = {"tasks": 0, "spans": 0, "skipped": 0}
         output.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=output.parent, suffix=".tmp")

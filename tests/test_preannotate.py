@@ -62,3 +62,14 @@ def test_preannotate_cli_writes_valid_prodigy_tasks(tmp_path, ruler_model):
     assert validate_files([out])[0] == []
     tasks = [t for _, t in iter_lines(out)]
     assert all(t["_view_id"] == "ner_manual" and t["meta"]["file"].endswith("article.txt") for t in tasks)
+
+
+def test_preannotate_cli_adds_pattern_matches(tmp_path, ruler_model):
+    srsly.write_jsonl(tmp_path / "in.jsonl", [{"text": "The G7 price cap held."}])
+    srsly.write_jsonl(tmp_path / "patterns.jsonl", [{"label": "SANCTION", "pattern": "G7 price cap"}])
+    out = tmp_path / "out.jsonl"
+    run = subprocess.run([sys.executable, str(ROOT / "scripts/preannotate.py"), str(ruler_model), str(tmp_path / "in.jsonl"),
+                          "--output", str(out), "--patterns", str(tmp_path / "patterns.jsonl")], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    [task] = [t for _, t in iter_lines(out)]
+    assert [(task["text"][s["start"]:s["end"]], s["label"]) for s in task["spans"]] == [("G7 price cap", "SANCTION")]

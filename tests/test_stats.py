@@ -12,6 +12,7 @@ def test_corpus_stats_counts_mentions_forms_and_negatives():
     assert s["all"]["tasks"] == 3 and s["all"]["negatives"] == 1
     assert s["all"]["mentions"]["OFFICIAL"] == 3 and s["all"]["distinct_forms"]["OFFICIAL"] == 2
     assert s["by_source"]["authored"]["words"] == 6
+    assert s["all"]["distinct_multiword_officials"] == 1
 
 
 def test_replace_block_only_touches_the_marked_part():

@@ -1,5 +1,5 @@
 """Agreement between two annotation passes over the same texts."""
-from typing import Dict, List, Tuple
+from typing import List, Tuple
 
 from sklearn.metrics import cohen_kappa_score
 

@@ -4,7 +4,6 @@ Such pairs are either a missed mention or a deliberate negative (a company named
 person, "Summit" in a brand); the report lists them so that an annotator decides each once.
 """
 import re
-from collections import defaultdict
 from typing import Dict, List, Tuple
 
 

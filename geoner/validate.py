@@ -1,5 +1,4 @@
 """Checks for Prodigy-compatible ner_manual JSONL. Every problem names its FILE:LINE."""
-from pathlib import Path
 from typing import Dict, Iterable, List, Tuple
 
 from . import LABELS, DataError, ValidationFailed

@@ -1,5 +1,4 @@
 """Compile inline-markup paragraphs into validated Prodigy ner_manual JSONL."""
-import sys
 from pathlib import Path
 from typing import List, Optional
 

@@ -44,7 +44,7 @@ def test_preannotate_suggests_spans_and_skips_known_texts(ruler_model):
 
 def test_preannotate_streams_lazily(ruler_model):
     nlp = spacy.load(ruler_model)
-    endless = ((f"f", i, f"NATO meeting number {i}.") for i in itertools.count())
+    endless = (("f", i, f"NATO meeting number {i}.") for i in itertools.count())
     stats = {"tasks": 0, "spans": 0, "skipped": 0}
     first = list(itertools.islice(preannotate(nlp, endless, set(), stats, batch_size=8), 5))
     assert len(first) == 5

@@ -4,7 +4,7 @@ from typing import List, Tuple
 from sklearn.metrics import cohen_kappa_score
 
 from . import DataError
-from .scoring import strict_scores
+from .scoring import strict_scores, task_spans
 from .tasks import tokenizer
 
 
@@ -31,8 +31,7 @@ def agreement(a: List[Tuple[str, dict]], b: List[Tuple[str, dict]]) -> dict:
     if not shared:
         origin = a[0][0] if a else "?"
         raise DataError(origin.rsplit(":", 1)[0], 0, "the two files share no texts (_input_hash)")
-    spans = lambda t: [(s["start"], s["end"], s["label"]) for s in t["spans"]]  # noqa: E731
-    scores = strict_scores([spans(ia[k]) for k in shared], [spans(ib[k]) for k in shared])
+    scores = strict_scores([task_spans(ia[k]) for k in shared], [task_spans(ib[k]) for k in shared])
     ta, tb = [], []
     for k in shared:
         ta += token_labels(ia[k]["text"], ia[k]["spans"])

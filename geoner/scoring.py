@@ -33,6 +33,11 @@ def strict_scores(gold: Iterable[Iterable[Span3]], pred: Iterable[Iterable[Span3
     return out
 
 
+def task_spans(task: dict) -> List[Span3]:
+    """(start, end, label) for each span of a task."""
+    return [(s["start"], s["end"], s["label"]) for s in task["spans"]]
+
+
 def doc_spans(doc: Doc, mapping: Optional[Dict[str, str]] = None) -> List[Span3]:
     spans = []
     for e in doc.ents:

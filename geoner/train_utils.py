@@ -11,7 +11,8 @@ from spacy.tokens import DocBin
 
 import geoner.training  # noqa: F401  (registers the config callbacks and readers)
 
-from .scoring import score_pipeline
+from .jsonl import iter_lines
+from .scoring import doc_spans, score_pipeline, task_spans
 
 
 def train_pipeline(config: Path, output: Path, train: Path, dev: Path, overrides: Optional[Dict] = None,
@@ -27,15 +28,13 @@ def train_pipeline(config: Path, output: Path, train: Path, dev: Path, overrides
 def docbin_gold(path: Path):
     """(texts, gold spans) from a DocBin."""
     docs = list(DocBin().from_disk(path).get_docs(spacy.blank("en").vocab))
-    return [d.text for d in docs], [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in docs]
+    return [d.text for d in docs], [doc_spans(d) for d in docs]
 
 
 def jsonl_gold(path: Path):
     """(texts, gold spans) from a plain {"text", "spans"} JSONL file such as a shared eval set."""
-    from .jsonl import iter_lines
-
     rows = [obj for _, obj in iter_lines(path)]
-    return [r["text"] for r in rows], [[(s["start"], s["end"], s["label"]) for s in r["spans"]] for r in rows]
+    return [r["text"] for r in rows], [task_spans(r) for r in rows]
 
 
 def dir_size_mb(path: Path) -> float:

@@ -1,5 +1,5 @@
 """Checks for Prodigy-compatible ner_manual JSONL. Every problem names its FILE:LINE."""
-from typing import Dict, Iterable, List, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple
 
 from . import LABELS, DataError, ValidationFailed
 from .hashing import input_hash, task_hash
@@ -90,8 +90,13 @@ def check_spans(task: dict) -> List[str]:
     return problems
 
 
-def check_task(task: dict) -> List[str]:
-    """All problems of one task, as reasons without a place."""
+def check_task(task: dict, check_task_hash: bool = True) -> List[str]:
+    """All problems of one task, as reasons without a place.
+
+    task: the task to check.
+    check_task_hash: compare _task_hash with the spans; reviewed Prodigy exports keep the hash of
+        the question after an annotator edits the spans, so merging turns this off.
+    """
     problems = []
     for key, kind in (("text", str), ("meta", dict), ("tokens", list), ("spans", list),
                       ("_input_hash", int), ("_task_hash", int), ("_view_id", str), ("answer", str)):
@@ -115,7 +120,7 @@ def check_task(task: dict) -> List[str]:
         problems.extend(check_spans(task))
     if task["_input_hash"] != input_hash(task["text"]):
         problems.append(f"_input_hash {task['_input_hash']} does not match the text (expected {input_hash(task['text'])})")
-    elif all(all(k in s for k in ("start", "end", "label")) for s in task["spans"]):
+    elif check_task_hash and all(all(k in s for k in ("start", "end", "label")) for s in task["spans"]):
         expected = task_hash(task["_input_hash"], task["spans"])
         if task["_task_hash"] != expected:
             problems.append(f"_task_hash {task['_task_hash']} does not match the spans (expected {expected})")
@@ -126,8 +131,22 @@ def validate_files(paths: Iterable) -> Tuple[List[str], Dict[str, int]]:
     """Validate JSONL files together; duplicates are looked for across all of them.
 
     Returns (problems as 'FILE:LINE: reason', counts). A file that cannot be read to the end
-    reports where it stopped.
+    reports where it stopped. Tasks are not kept, so memory does not grow with the files.
     """
+    return _validate(paths, keep=None)
+
+
+def load_valid_tasks(paths: Iterable) -> List[Tuple[str, int, dict]]:
+    """Read tasks from files that must validate; raise ValidationFailed listing every problem."""
+    kept: List[Tuple[str, int, dict]] = []
+    problems, _ = _validate(paths, keep=kept)
+    if problems:
+        raise ValidationFailed(problems)
+    return kept
+
+
+def _validate(paths: Iterable, keep: Optional[list]) -> Tuple[List[str], Dict[str, int]]:
+    """One pass over the files; appends (path, line, task) to ``keep`` when it is a list."""
     problems, seen = [], {}
     counts = {"files": 0, "tasks": 0, "spans": 0}
     for path in paths:
@@ -143,15 +162,8 @@ def validate_files(paths: Iterable) -> Tuple[List[str], Dict[str, int]]:
                         problems.append(f"{path}:{line}: duplicate of {seen[key]} (same _input_hash {key})")
                     else:
                         seen[key] = f"{path}:{line}"
+                if keep is not None:
+                    keep.append((str(path), line, task))
         except DataError as err:
             problems.append(str(err))
     return problems, counts
-
-
-def load_valid_tasks(paths: Iterable) -> List[Tuple[str, int, dict]]:
-    """Read tasks from files that must validate; raise DataError listing every problem."""
-    paths = list(paths)
-    problems, _ = validate_files(paths)
-    if problems:
-        raise ValidationFailed(problems)
-    return [(str(p), n, t) for p in paths for n, t in iter_lines(p)]

@@ -9,7 +9,7 @@ import typer
 
 from geoner import LABELS, DataError, ValidationFailed
 from geoner.corpus_io import load_corpus, tasks_to_docbin
-from geoner.scoring import score_pipeline
+from geoner.scoring import score_pipeline, task_spans
 from geoner.split import kfold_indices, split_tasks
 from geoner.train_utils import train_pipeline
 
@@ -39,8 +39,7 @@ def main(
         best = train_pipeline(config, fold_dir / "model", fold_dir / "train.spacy", fold_dir / "dev.spacy",
                               {"system.seed": seed, "training.max_steps": max_steps})
         held = [tasks[j] for j in test_idx]
-        gold = [[(s["start"], s["end"], s["label"]) for s in t["spans"]] for t in held]
-        scores, _ = score_pipeline(spacy.load(best), [t["text"] for t in held], gold)
+        scores, _ = score_pipeline(spacy.load(best), [t["text"] for t in held], [task_spans(t) for t in held])
         folds.append(scores)
         typer.echo(f"fold {i}: {len(held)} paragraphs, F={scores['f']:.3f}")
     summary = {"k": k, "seed": seed, "folds": folds, "mean_f": statistics.mean(f["f"] for f in folds),

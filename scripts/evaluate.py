@@ -8,15 +8,14 @@ import typer
 from spacy.tokens import DocBin
 
 from geoner.report import side_by_side
-from geoner.scoring import format_table, score_pipeline
+from geoner.scoring import doc_spans, format_table, score_pipeline
 
 
 def evaluate(model: str, data: Path):
     """Return (scores, gold docs, predicted docs) for one DocBin."""
     nlp = spacy.load(model)
     gold = list(DocBin().from_disk(data).get_docs(nlp.vocab))
-    spans = [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in gold]
-    scores, pred = score_pipeline(nlp, [d.text for d in gold], spans)
+    scores, pred = score_pipeline(nlp, [d.text for d in gold], [doc_spans(d) for d in gold])
     return scores, gold, pred
 
 

@@ -1,17 +1,15 @@
 """Pre-annotate raw articles with a trained pipeline, as Prodigy ner_manual tasks."""
-import os
-import tempfile
 from pathlib import Path
 from typing import List, Optional
 
 import spacy
-import srsly
 import typer
 from tqdm import tqdm
 
 from geoner import DataError
-from geoner.jsonl import iter_lines
+from geoner.jsonl import iter_lines, write_jsonl_atomic
 from geoner.preannotate import iter_texts, preannotate
+from geoner.training import read_patterns
 
 
 def main(
@@ -29,19 +27,11 @@ def main(
         if patterns:
             ruler = nlp.add_pipe("entity_ruler", name="extra_patterns", config={"overwrite_ents": False},
                                  before="span_edge_rules" if "span_edge_rules" in nlp.pipe_names else None)
-            ruler.add_patterns([p for _, p in iter_lines(patterns)])
+            ruler.add_patterns(read_patterns(str(patterns)))
         stats = {"tasks": 0, "spans": 0, "skipped": 0}
-        output.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=output.parent, suffix=".tmp")
-        os.close(fd)
-        try:
-            # Stream straight to disk: nothing is held in memory but the current batch.
-            tasks = preannotate(nlp, iter_texts(source), known, stats, batch_size)
-            srsly.write_jsonl(tmp, tqdm(tasks, desc="pre-annotating", unit=" tasks"))
-            os.replace(tmp, output)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        # Streamed straight to disk: nothing is held in memory but the current batch.
+        tasks = preannotate(nlp, iter_texts(source), known, stats, batch_size)
+        write_jsonl_atomic(output, tqdm(tasks, desc="pre-annotating", unit=" tasks"))
     except DataError as err:
         typer.echo(str(err), err=True)
         raise typer.Exit(1)

@@ -1,5 +1,4 @@
 """Print and write corpus statistics, and refresh the figures in the data card."""
-import os
 from pathlib import Path
 from typing import List, Optional
 
@@ -8,6 +7,7 @@ import typer
 
 from geoner import DataError, ValidationFailed
 from geoner.corpus_io import load_corpus
+from geoner.jsonl import write_text_atomic
 from geoner.stats import corpus_stats, replace_block, stats_markdown
 
 
@@ -29,10 +29,7 @@ def main(
     srsly.write_json(output, stats)
     typer.echo(table)
     if card:
-        text = replace_block(card.read_text(encoding="utf-8"), table)
-        tmp = card.with_name(f".{card.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, card)
+        write_text_atomic(card, replace_block(card.read_text(encoding="utf-8"), table))
     a = stats["all"]
     typer.echo(f"✔ {a['tasks']:,} tasks, {a['words']:,} words, {sum(a['mentions'].values()):,} mentions "
                f"written to {output}" + (f" and {card}" if card else ""))

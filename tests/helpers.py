@@ -1,5 +1,5 @@
 """Small builders shared by the tests."""
-from geoner.tasks import make_task
+from geoner.data.tasks import make_task
 
 
 def task(text, marks, source="test", paragraph=0, answer="accept"):

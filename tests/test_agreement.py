@@ -1,7 +1,7 @@
 import pytest
 
 from geoner import DataError
-from geoner.agreement import agreement, token_labels
+from geoner.loop.agreement import agreement, token_labels
 from helpers import task
 
 TEXT = "Xi and Putin met at the SCO summit in Astana."

@@ -1,7 +1,7 @@
 import spacy
 
-import geoner.components  # noqa: F401
-from geoner.patterns import build_patterns
+import geoner.pipeline.components  # noqa: F401
+from geoner.pipeline.patterns import build_patterns
 
 
 def pipeline(patterns):

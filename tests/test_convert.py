@@ -3,9 +3,9 @@ from spacy.tokens import DocBin
 from spacy.vocab import Vocab
 
 from geoner import ValidationFailed
-from geoner.corpus_io import label_counts, load_corpus, split_corpus, tasks_to_docbin
-from geoner.split import near_duplicate_groups, split_tasks
-from geoner.tasks import task_to_doc
+from geoner.data.corpus import label_counts, load_corpus, split_corpus, tasks_to_docbin
+from geoner.data.split import near_duplicate_groups, split_tasks
+from geoner.data.tasks import task_to_doc
 from helpers import task
 
 

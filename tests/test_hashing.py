@@ -1,4 +1,4 @@
-from geoner.hashing import input_hash, set_hashes, task_hash
+from geoner.data.hashing import input_hash, set_hashes, task_hash
 
 
 def test_input_hash_is_signed_32_bit_and_depends_only_on_text():

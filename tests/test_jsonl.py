@@ -1,7 +1,7 @@
 import pytest
 
 from geoner import DataError
-from geoner.jsonl import iter_lines, write_jsonl_atomic
+from geoner.data.jsonl import iter_lines, write_jsonl_atomic
 
 
 def test_iter_lines_reports_the_line_of_a_truncated_record(fixtures):

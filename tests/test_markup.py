@@ -1,7 +1,7 @@
 import pytest
 
 from geoner import ValidationFailed
-from geoner.markup import compile_markup, parse_markup
+from geoner.data.markup import compile_markup, parse_markup
 
 
 def test_parse_markup_gives_plain_text_and_offsets():

@@ -5,8 +5,8 @@ import pytest
 import srsly
 
 from geoner import ValidationFailed
-from geoner.jsonl import iter_lines
-from geoner.merge import merge, read_reviewed
+from geoner.data.jsonl import iter_lines
+from geoner.loop.merge import merge, read_reviewed
 from helpers import task
 from conftest import FIXTURES, ROOT
 
@@ -76,7 +76,7 @@ def test_merge_cli_refuses_bad_input_and_leaves_corpus_untouched(tmp_path, name,
     target = tmp_path / "reviewed.jsonl"
     srsly.write_jsonl(target, [task(A, [("Kallas", "OFFICIAL")])])
     before = target.read_bytes()
-    run = subprocess.run([sys.executable, str(ROOT / "scripts/merge.py"), str(FIXTURES / name),
+    run = subprocess.run([sys.executable, "-m", "geoner", "merge", str(FIXTURES / name),
                           "--target", str(target), "--conflicts", str(tmp_path / "conflicts.jsonl")],
                          capture_output=True, text=True)
     assert run.returncode == 1
@@ -97,7 +97,7 @@ def test_merge_cli_loses_nothing(tmp_path):
     incoming = [task(A, [("Kallas", "OFFICIAL")]), task(A, [("Rubio", "OFFICIAL")]),
                 task(B, [("NATO", "BLOC")], answer="reject"), task(C, [])]
     srsly.write_jsonl(tmp_path / "in.jsonl", incoming)
-    run = subprocess.run([sys.executable, str(ROOT / "scripts/merge.py"), str(tmp_path / "in.jsonl"),
+    run = subprocess.run([sys.executable, "-m", "geoner", "merge", str(tmp_path / "in.jsonl"),
                           "--target", str(target), "--conflicts", str(conflicts)], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     kept = {t["_input_hash"] for _, t in iter_lines(target)}

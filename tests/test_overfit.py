@@ -6,7 +6,7 @@ import spacy
 from spacy.training import Example
 from spacy.util import load_config, load_model_from_config
 
-import geoner.training  # noqa: F401  (registers the config callbacks)
+import geoner.pipeline.registry  # noqa: F401  (registers the config callbacks)
 from geoner import LABELS
 from helpers import task
 from conftest import ROOT

@@ -1,9 +1,9 @@
 import srsly
 
 from geoner import LABELS
-from geoner.consistency import unmarked_mentions
-from geoner.packaging import build_meta
-from geoner.scoring import strict_scores
+from geoner.loop.consistency import unmarked_mentions
+from geoner.pipeline.packaging import build_meta
+from geoner.evaluate.scoring import strict_scores
 from helpers import task
 
 

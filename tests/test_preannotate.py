@@ -6,10 +6,10 @@ import pytest
 import spacy
 import srsly
 
-from geoner.hashing import input_hash
-from geoner.jsonl import iter_lines
-from geoner.preannotate import iter_texts, preannotate
-from geoner.validate import validate_files
+from geoner.data.hashing import input_hash
+from geoner.data.jsonl import iter_lines
+from geoner.loop.preannotate import iter_texts, preannotate
+from geoner.data.validate import validate_files
 from conftest import ROOT
 
 
@@ -55,7 +55,7 @@ def test_preannotate_cli_writes_valid_prodigy_tasks(tmp_path, ruler_model):
     raw.mkdir()
     (raw / "article.txt").write_text("NATO met.\n\nMark Rutte spoke.\n\nNATO met.\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    run = subprocess.run([sys.executable, str(ROOT / "scripts/preannotate.py"), str(ruler_model), str(raw),
+    run = subprocess.run([sys.executable, "-m", "geoner", "preannotate", str(ruler_model), str(raw),
                           "--output", str(out)], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert "skipped 1" in run.stdout
@@ -68,7 +68,7 @@ def test_preannotate_cli_adds_pattern_matches(tmp_path, ruler_model):
     srsly.write_jsonl(tmp_path / "in.jsonl", [{"text": "The G7 price cap held."}])
     srsly.write_jsonl(tmp_path / "patterns.jsonl", [{"label": "SANCTION", "pattern": "G7 price cap"}])
     out = tmp_path / "out.jsonl"
-    run = subprocess.run([sys.executable, str(ROOT / "scripts/preannotate.py"), str(ruler_model), str(tmp_path / "in.jsonl"),
+    run = subprocess.run([sys.executable, "-m", "geoner", "preannotate", str(ruler_model), str(tmp_path / "in.jsonl"),
                           "--output", str(out), "--patterns", str(tmp_path / "patterns.jsonl")], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     [task] = [t for _, t in iter_lines(out)]

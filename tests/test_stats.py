@@ -1,6 +1,6 @@
 import pytest
 
-from geoner.stats import CARD_END, CARD_START, corpus_stats, replace_block
+from geoner.data.stats import CARD_END, CARD_START, corpus_stats, replace_block
 from helpers import task
 
 

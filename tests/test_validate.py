@@ -3,7 +3,7 @@ import sys
 
 import pytest
 
-from geoner.validate import validate_files
+from geoner.data.validate import validate_files
 from conftest import FIXTURES, ROOT
 
 # (fixture, line, words the reason must contain)
@@ -42,7 +42,7 @@ def test_validate_reports_file_line_and_reason(name, line, reason):
 @pytest.mark.parametrize("name,line,reason", BAD)
 def test_validate_cli_exits_non_zero_on_bad_file(name, line, reason):
     path = FIXTURES / name
-    run = subprocess.run([sys.executable, str(ROOT / "scripts/validate.py"), str(path)],
+    run = subprocess.run([sys.executable, "-m", "geoner", "validate", str(path)],
                          capture_output=True, text=True)
     assert run.returncode == 1
     assert f"{path}:{line}: " in run.stderr
@@ -55,8 +55,8 @@ def test_validate_finds_duplicates_across_files():
 
 
 def test_validate_allows_brackets_closed_inside_span():
-    from geoner.tasks import make_task
-    from geoner.validate import check_task
+    from geoner.data.tasks import make_task
+    from geoner.data.validate import check_task
 
     text = "the impact of [Western] sanctions."
     task = make_task(text, [{"start": 14, "end": 33, "label": "SANCTION"}], {"source": "test"})

@@ -11,8 +11,8 @@ import pytest
 import srsly
 
 from geoner import LABELS
-from geoner.jsonl import iter_lines
-from geoner.tasks import make_task
+from geoner.data.jsonl import iter_lines
+from geoner.data.tasks import make_task
 from conftest import FIXTURES, ROOT
 
 TINY = ["--vars.max_steps", "6", "--vars.eval_frequency", "3"]

@@ -1,0 +1,30 @@
+"""What every command shares: bad input ends in ``FILE:LINE: reason`` and exit 1, never a traceback."""
+import functools
+import sys
+
+import typer
+
+from geoner import DataError, ValidationFailed
+
+
+def fails_cleanly(func):
+    """Wrap a command so that data problems print one line each on stderr and exit with 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except ValidationFailed as err:
+            for problem in err.problems:
+                typer.echo(problem, err=True)
+            typer.echo(f"✘ {len(err.problems)} problem(s); no file was changed", err=True)
+        except DataError as err:
+            typer.echo(str(err), err=True)
+            typer.echo("✘ no file was changed", err=True)
+        except (OSError, ValueError) as err:
+            where = getattr(err, "filename", None)
+            typer.echo(f"{where}:0: {err.strerror}" if where and getattr(err, "strerror", None) else f"error: {err}",
+                       err=True)
+        sys.exit(1)
+
+    return wrapper

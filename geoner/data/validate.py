@@ -1,0 +1,173 @@
+"""Checks for Prodigy-compatible ner_manual JSONL. Every problem names its FILE:LINE."""
+from typing import Dict, Iterable, List, Optional, Tuple
+
+from geoner import LABELS, DataError, ValidationFailed
+from geoner.data.hashing import input_hash, task_hash
+from geoner.data.jsonl import iter_lines
+
+DETERMINERS = {"the", "a", "an"}
+POSSESSIVES = {"'s", "’s", "'", "’"}
+OPENERS = {"(": ")", "[": "]", "{": "}", "“": "”", "‘": "’", '"': '"', "'": "'"}
+ANSWERS = {"accept", "reject", "ignore"}
+TOKEN_KEYS = ("text", "start", "end", "id", "ws")
+SPAN_KEYS = ("start", "end", "token_start", "token_end", "label")
+
+
+# A currency sign opens an amount that belongs to the mention ("[$60-per-barrel price cap]").
+CURRENCY = set("$€£¥₽₹")
+
+
+def _is_punct(s: str) -> bool:
+    return all(not ch.isalnum() and ch not in CURRENCY for ch in s)
+
+
+def check_tokens(task: dict) -> List[str]:
+    text, tokens = task["text"], task["tokens"]
+    problems, pos = [], 0
+    for i, tok in enumerate(tokens):
+        missing = [k for k in TOKEN_KEYS if k not in tok]
+        if missing:
+            return [f"token {i} lacks {', '.join(missing)}"]
+        if tok["id"] != i:
+            problems.append(f"token {i} has id {tok['id']}")
+        if not (0 <= tok["start"] < tok["end"] <= len(text)) or text[tok["start"]:tok["end"]] != tok["text"]:
+            return problems + [f"token {i} {tok['text']!r} does not match the text at {tok['start']}-{tok['end']}"]
+        if tok["start"] < pos or text[pos:tok["start"]].strip():
+            return problems + [f"token {i} {tok['text']!r} skips or overlaps text before it"]
+        gap_end = tokens[i + 1]["start"] if i + 1 < len(tokens) else len(text)
+        if bool(tok["ws"]) != (text[tok["end"]:tok["end"] + 1] == " " and tok["end"] < gap_end):
+            problems.append(f"token {i} {tok['text']!r} has ws={tok['ws']} but the text disagrees")
+        pos = tok["end"]
+    if text[pos:].strip():
+        problems.append("tokens stop before the end of the text")
+    return problems
+
+
+def check_span_edges(text: str, span: dict, tokens: List[dict]) -> List[str]:
+    """Edge rules of the guidelines: no determiner, possessive or stray punctuation at an edge."""
+    first, last = tokens[span["token_start"]]["text"], tokens[span["token_end"]]["text"]
+    inner = text[span["start"]:span["end"]]
+    where = f"span {inner!r} ({span['label']})"
+    problems = []
+    if inner != inner.strip():
+        problems.append(f"{where} has whitespace at an edge")
+    if first.lower() in DETERMINERS and span["token_end"] > span["token_start"]:
+        problems.append(f"{where} starts with the determiner {first!r}")
+    if last in POSSESSIVES:
+        problems.append(f"{where} ends with a possessive {last!r}")
+    # Punctuation at an edge is allowed only when it is an opener or closer paired inside the
+    # span, as in "[Western] sanctions"; anything else is punctuation around the mention.
+    if _is_punct(first) and not (first in OPENERS and OPENERS[first] in inner[len(first):]):
+        problems.append(f"{where} starts with punctuation {first!r}")
+    if _is_punct(last) and last not in POSSESSIVES:
+        opener = next((o for o, c in OPENERS.items() if c == last), None)
+        if opener is None or opener not in inner[: -len(last)]:
+            problems.append(f"{where} ends with punctuation {last!r}")
+    return problems
+
+
+def check_spans(task: dict) -> List[str]:
+    text, tokens, problems = task["text"], task["tokens"], []
+    by_start = {t["start"]: t["id"] for t in tokens}
+    by_end = {t["end"]: t["id"] for t in tokens}
+    placed = []
+    for j, s in enumerate(task["spans"]):
+        missing = [k for k in SPAN_KEYS if k not in s]
+        if missing:
+            problems.append(f"span {j} lacks {', '.join(missing)}")
+            continue
+        if s["label"] not in LABELS:
+            problems.append(f"span {j} has unknown label {s['label']!r} (expected one of {', '.join(LABELS)})")
+        if not (0 <= s["start"] < s["end"] <= len(text)):
+            problems.append(f"span {j} offsets {s['start']}-{s['end']} lie outside the text (length {len(text)})")
+            continue
+        if by_start.get(s["start"]) != s["token_start"] or by_end.get(s["end"]) != s["token_end"]:
+            problems.append(f"span {j} {text[s['start']:s['end']]!r} does not align with tokens "
+                            f"{s['token_start']}-{s['token_end']}")
+            continue
+        problems.extend(check_span_edges(text, s, tokens))
+        placed.append(s)
+    placed.sort(key=lambda s: (s["start"], s["end"]))
+    for a, b in zip(placed, placed[1:]):
+        if b["start"] < a["end"]:
+            problems.append(f"spans {text[a['start']:a['end']]!r} and {text[b['start']:b['end']]!r} overlap")
+    return problems
+
+
+def check_task(task: dict, check_task_hash: bool = True) -> List[str]:
+    """All problems of one task, as reasons without a place.
+
+    task: the task to check.
+    check_task_hash: compare _task_hash with the spans; reviewed Prodigy exports keep the hash of
+        the question after an annotator edits the spans, so merging turns this off.
+    """
+    problems = []
+    for key, kind in (("text", str), ("meta", dict), ("tokens", list), ("spans", list),
+                      ("_input_hash", int), ("_task_hash", int), ("_view_id", str), ("answer", str)):
+        if key not in task:
+            problems.append(f"missing required field {key!r}")
+        elif not isinstance(task[key], kind) or (kind is int and isinstance(task[key], bool)):
+            problems.append(f"field {key!r} should be {kind.__name__}")
+    if problems:
+        return problems
+    if not task["text"].strip():
+        problems.append("text is empty")
+    if "source" not in task["meta"]:
+        problems.append("meta lacks 'source'")
+    if task["_view_id"] != "ner_manual":
+        problems.append(f"_view_id is {task['_view_id']!r}, expected 'ner_manual'")
+    if task["answer"] not in ANSWERS:
+        problems.append(f"answer is {task['answer']!r}, expected one of {', '.join(sorted(ANSWERS))}")
+    token_problems = check_tokens(task)
+    problems.extend(token_problems)
+    if not token_problems:
+        problems.extend(check_spans(task))
+    if task["_input_hash"] != input_hash(task["text"]):
+        problems.append(f"_input_hash {task['_input_hash']} does not match the text (expected {input_hash(task['text'])})")
+    elif check_task_hash and all(all(k in s for k in ("start", "end", "label")) for s in task["spans"]):
+        expected = task_hash(task["_input_hash"], task["spans"])
+        if task["_task_hash"] != expected:
+            problems.append(f"_task_hash {task['_task_hash']} does not match the spans (expected {expected})")
+    return problems
+
+
+def validate_files(paths: Iterable) -> Tuple[List[str], Dict[str, int]]:
+    """Validate JSONL files together; duplicates are looked for across all of them.
+
+    Returns (problems as 'FILE:LINE: reason', counts). A file that cannot be read to the end
+    reports where it stopped. Tasks are not kept, so memory does not grow with the files.
+    """
+    return _validate(paths, keep=None)
+
+
+def load_valid_tasks(paths: Iterable) -> List[Tuple[str, int, dict]]:
+    """Read tasks from files that must validate; raise ValidationFailed listing every problem."""
+    kept: List[Tuple[str, int, dict]] = []
+    problems, _ = _validate(paths, keep=kept)
+    if problems:
+        raise ValidationFailed(problems)
+    return kept
+
+
+def _validate(paths: Iterable, keep: Optional[list]) -> Tuple[List[str], Dict[str, int]]:
+    """One pass over the files; appends (path, line, task) to ``keep`` when it is a list."""
+    problems, seen = [], {}
+    counts = {"files": 0, "tasks": 0, "spans": 0}
+    for path in paths:
+        counts["files"] += 1
+        try:
+            for line, task in iter_lines(path):
+                counts["tasks"] += 1
+                counts["spans"] += len(task.get("spans") or [])
+                problems.extend(f"{path}:{line}: {reason}" for reason in check_task(task))
+                key = task.get("_input_hash")
+                if isinstance(key, int) and not isinstance(key, bool):
+                    if key in seen:
+                        problems.append(f"{path}:{line}: duplicate of {seen[key]} (same _input_hash {key})")
+                    else:
+                        seen[key] = f"{path}:{line}"
+                if keep is not None:
+                    keep.append((str(path), line, task))
+        except DataError as err:
+            problems.append(str(err))
+    return problems, counts

@@ -1,0 +1,1 @@
+"""Measuring a pipeline: strict scoring, gold loading, error analysis and HTML reports."""

@@ -1,0 +1,46 @@
+"""Gold annotations from the formats this project scores on, and scoring a model on them."""
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+import spacy
+from spacy.tokens import Doc, DocBin
+
+from geoner.data.jsonl import iter_lines
+from geoner.data.tasks import Span3, task_spans
+from geoner.evaluate.scoring import doc_spans, score_pipeline
+
+Gold = Tuple[List[str], List[List[Span3]]]
+
+
+def docbin_docs(path, vocab=None) -> List[Doc]:
+    """The gold Docs of a DocBin file."""
+    return list(DocBin().from_disk(path).get_docs(vocab or spacy.blank("en").vocab))
+
+
+def docbin_gold(path) -> Gold:
+    """(texts, gold spans) from a DocBin."""
+    docs = docbin_docs(path)
+    return [d.text for d in docs], [doc_spans(d) for d in docs]
+
+
+def jsonl_gold(path) -> Gold:
+    """(texts, gold spans) from a JSONL file of {"text", "spans"} records (tasks or an eval set)."""
+    rows = [obj for _, obj in iter_lines(path)]
+    return [r["text"] for r in rows], [task_spans(r) for r in rows]
+
+
+def load_gold(path) -> Gold:
+    """(texts, gold spans) from a .spacy DocBin or a .jsonl file, chosen by suffix."""
+    return docbin_gold(path) if Path(path).suffix == ".spacy" else jsonl_gold(path)
+
+
+def measure(nlp, sets: Dict[str, Gold], mapping: Optional[Dict[str, str]] = None) -> Dict[str, dict]:
+    """Strict scores of ``nlp`` on each named (texts, gold) set."""
+    return {name: score_pipeline(nlp, texts, gold, mapping)[0] for name, (texts, gold) in sets.items()}
+
+
+def evaluate_docbin(nlp, path) -> Tuple[dict, List[Doc], List[Doc]]:
+    """(scores, gold docs, predicted docs) of ``nlp`` on one DocBin file."""
+    gold = docbin_docs(path, nlp.vocab)
+    scores, pred = score_pipeline(nlp, [d.text for d in gold], [doc_spans(d) for d in gold])
+    return scores, gold, pred

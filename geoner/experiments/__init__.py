@@ -1,0 +1,1 @@
+"""Experiments that train several pipelines: the benchmark, k-fold, learning curve and speed."""

@@ -1,0 +1,1 @@
+"""The loop that extends the corpus: pre-annotation, merging reviews, agreement, consistency."""

@@ -1,6 +1,8 @@
 """What every command shares: bad input ends in ``FILE:LINE: reason`` and exit 1, never a traceback."""
 import functools
 import sys
+from pathlib import Path
+from typing import Dict, List
 
 import typer
 
@@ -28,3 +30,14 @@ def fails_cleanly(func):
         sys.exit(1)
 
     return wrapper
+
+
+def named_paths(specs: List[str]) -> Dict[str, Path]:
+    """``NAME=PATH`` options as {NAME: PATH}."""
+    out = {}
+    for spec in specs:
+        name, sep, path = spec.partition("=")
+        if not sep or not name or not path:
+            raise ValueError(f"expected NAME=PATH, got {spec!r}")
+        out[name] = Path(path)
+    return out

@@ -1,4 +1,4 @@
-"""Commands that train several pipelines: benchmark, cross-validation, learning curve."""
+"""Commands that train several pipelines: benchmark, cross-validation, learning curve, seeds."""
 from pathlib import Path
 from typing import List, Optional
 
@@ -6,12 +6,13 @@ import srsly
 import typer
 
 from geoner.cli import app
-from geoner.cli._util import fails_cleanly
+from geoner.cli._util import fails_cleanly, named_paths
 from geoner.data.corpus import load_corpus
 from geoner.data.jsonl import write_text_atomic
 from geoner.experiments.benchmark import benchmark_table, run_benchmark
 from geoner.experiments.crossval import run_crossval
 from geoner.experiments.learning_curve import plot_curve, run_learning_curve
+from geoner.experiments.seeds import DEFAULT, evaluation_sets, parse_variant, run_seeds, seeds_table
 
 CONFIG = typer.Argument(..., help="Training config.", exists=True, dir_okay=False)
 DATA_DIR = typer.Argument(..., help="Folder with the train/dev/test .spacy files of `convert`.", exists=True, file_okay=False)
@@ -74,3 +75,40 @@ def learning_curve_cmd(
     write_text_atomic(output, srsly.json_dumps(result, indent=2))
     plot_curve(result["points"], plot_path)
     typer.echo(f"✔ Wrote {len(result['points'])} points to {output} and the plot to {plot_path}")
+
+
+@app.command("seeds")
+@fails_cleanly
+def seeds_cmd(
+    config: Path = CONFIG,
+    data_dir: Path = DATA_DIR,
+    seeds: str = typer.Option("0,1,2", help="Comma-separated training seeds, the same for every variant."),
+    variant: List[str] = typer.Option([], help="NAME=path=value path=value ...: config overrides trained next to the default; repeat."),
+    extra: List[str] = typer.Option([], help="NAME=PATH of a {text, spans} JSONL set scored too; skipped with a message when absent; repeat."),
+    max_steps: int = typer.Option(2000, help="Training steps per model."),
+    patterns: Optional[Path] = typer.Option(None, help="Entity-ruler patterns, if not the config's.", exists=True, dir_okay=False),
+    output: Path = typer.Option(Path("metrics/seeds.json"), help="JSON results (also written after each model).", dir_okay=False),
+    table: Path = typer.Option(Path("metrics/seeds.md"), help="Markdown table of means and spreads.", dir_okay=False),
+    work_dir: Path = typer.Option(Path("training/seeds"), help="Models go to WORK_DIR/<variant>/seed<N>.", file_okay=False),
+    reuse: bool = typer.Option(False, "--reuse", help="Score models already in WORK_DIR instead of training them again."),
+):
+    """One model per seed for the default config and each variant, scored on the test splits and
+    the extra sets; every figure as mean ± sd, and whether a variant's gain exceeds the spread."""
+    seed_list = [int(s) for s in seeds.split(",") if s.strip()]
+    if not seed_list:
+        raise ValueError("--seeds needs at least one seed")
+    variants = {DEFAULT: {}}
+    for spec in variant:
+        name, overrides = parse_variant(spec)
+        if name in variants:
+            raise ValueError(f"variant {name!r} given twice")
+        variants[name] = overrides
+    sets = evaluation_sets(data_dir, named_paths(extra), log=typer.echo)
+    result = run_seeds(config, data_dir, variants, seed_list, max_steps, work_dir, sets, patterns, reuse,
+                       checkpoint=lambda partial: write_text_atomic(output, srsly.json_dumps(partial, indent=2)),
+                       log=typer.echo)
+    write_text_atomic(output, srsly.json_dumps(result, indent=2))
+    text = seeds_table(result)
+    write_text_atomic(table, text + "\n")
+    typer.echo(text)
+    typer.echo(f"✔ Wrote {output} and {table}")

@@ -1,37 +1,109 @@
-"""Commands on a trained pipeline: evaluate and package metadata."""
+"""Commands on a trained pipeline: evaluate, score held-out sets, robustness, package metadata."""
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 import spacy
 import srsly
 import typer
 
 from geoner.cli import app
-from geoner.cli._util import fails_cleanly
+from geoner.cli._util import fails_cleanly, named_paths
 from geoner.data.jsonl import write_text_atomic
-from geoner.evaluate.gold import evaluate_docbin
+from geoner.evaluate.errors import errors_markdown
+from geoner.evaluate.gold import analyse, docbin_docs, jsonl_gold, load_gold
 from geoner.evaluate.report import side_by_side
-from geoner.evaluate.scoring import format_table
+from geoner.evaluate.robustness import robustness_table, run_robustness
+from geoner.evaluate.scoring import doc_spans, format_table
 from geoner.pipeline.packaging import SOURCES, build_meta
+
+
+def write_analysis(metrics_dir: Path, name: str, scores: dict, errors: dict, title: str) -> None:
+    """METRICS_DIR/<name>.json (scores and interval) and errors_<name>.json/.md."""
+    metrics_dir = Path(metrics_dir)
+    write_text_atomic(metrics_dir / f"{name}.json", srsly.json_dumps(scores, indent=2))
+    write_text_atomic(metrics_dir / f"errors_{name}.json", srsly.json_dumps(errors, indent=2))
+    write_text_atomic(metrics_dir / f"errors_{name}.md", errors_markdown(errors, title))
+    ci = scores["ci95"]
+    typer.echo(f"== {name} ({title})\n{format_table(scores)}\n"
+               f"micro F {scores['f']:.3f}, 95% bootstrap interval {ci['low']:.3f}-{ci['high']:.3f} "
+               f"({ci['resamples']} resamples of paragraphs)")
+
+
+RESAMPLES = typer.Option(1000, help="Bootstrap resamples of paragraphs for the 95% interval of micro F.", min=10)
+CI_SEED = typer.Option(0, help="Seed of the bootstrap.")
+TOP = typer.Option(15, help="Surface forms kept per label in each error list.", min=1)
 
 
 @app.command("evaluate")
 @fails_cleanly
 def evaluate_cmd(
     model: str = typer.Argument(..., help="Pipeline path or installed package name."),
-    data: List[Path] = typer.Argument(..., help="DocBin files; each gets METRICS_DIR/<stem>.json.", exists=True, dir_okay=False),
-    metrics_dir: Path = typer.Option(Path("metrics"), help="Where the JSON files go.", file_okay=False),
+    data: List[Path] = typer.Argument(..., help="DocBin files; each gets METRICS_DIR/<stem>.json and errors_<stem>.json/.md.", exists=True, dir_okay=False),
+    metrics_dir: Path = typer.Option(Path("metrics"), help="Where the JSON and markdown files go.", file_okay=False),
     html: Path = typer.Option(Path("metrics/report.html"), help="Side-by-side report of the first file.", dir_okay=False),
+    resamples: int = RESAMPLES,
+    ci_seed: int = CI_SEED,
+    top: int = TOP,
 ):
-    """Strict P/R/F per label and overall; gold and predicted entities side by side in HTML."""
+    """Strict P/R/F per label and overall with a bootstrap interval, the commonest errors per
+    label, and gold and predicted entities side by side in HTML."""
     nlp = spacy.load(model)
     for i, path in enumerate(data):
-        scores, gold, pred = evaluate_docbin(nlp, path)
-        write_text_atomic(Path(metrics_dir) / f"{path.stem}.json", srsly.json_dumps(scores, indent=2))
-        typer.echo(f"== {path.stem} ({len(gold)} texts)\n{format_table(scores)}")
+        gold = docbin_docs(path, nlp.vocab)
+        scores, errors, pred = analyse(nlp, [d.text for d in gold], [doc_spans(d) for d in gold],
+                                       resamples, ci_seed, top)
+        write_analysis(metrics_dir, path.stem, scores, errors, f"{len(gold)} texts of {path}")
         if i == 0:
             write_text_atomic(html, side_by_side(gold, pred, f"{model} on {path}"))
-    typer.echo(f"✔ Wrote {len(data)} metrics files to {metrics_dir} and the report to {html}")
+    typer.echo(f"✔ Wrote {len(data)} metrics and error files to {metrics_dir} and the report to {html}")
+
+
+@app.command("score-dev")
+@fails_cleanly
+def score_dev_cmd(
+    model: str = typer.Argument(..., help="Pipeline path or installed package name."),
+    data: List[str] = typer.Option(..., "--data", help="NAME=PATH of a {text, spans} JSONL set; repeat; absent files are skipped."),
+    metrics_dir: Path = typer.Option(Path("metrics/shared"), help="Where <NAME>.json and errors_<NAME>.json/.md go (keep it out of git: errors quote the texts).", file_okay=False),
+    resamples: int = RESAMPLES,
+    ci_seed: int = CI_SEED,
+    top: int = TOP,
+):
+    """Score held-out development sets with this project's strict scorer, with per-label errors;
+    a set whose file is absent is skipped with a message."""
+    sets = named_paths(data)
+    present = {name: path for name, path in sets.items() if path.exists()}
+    for name, path in sets.items():
+        if name not in present:
+            typer.echo(f"ℹ {name}: {path} is absent; skipped")
+    if not present:
+        return
+    nlp = spacy.load(model)
+    for name, path in present.items():
+        texts, gold = jsonl_gold(path)
+        scores, errors, _ = analyse(nlp, texts, gold, resamples, ci_seed, top)
+        write_analysis(metrics_dir, name, scores, errors, f"{len(texts)} texts of {path}")
+    typer.echo(f"✔ Scored {len(present)} set(s); wrote {metrics_dir}")
+
+
+@app.command("robustness")
+@fails_cleanly
+def robustness_cmd(
+    model: str = typer.Argument(..., help="Pipeline path or installed package name."),
+    data: List[Path] = typer.Argument(..., help="DocBin files (.spacy) or {text, spans} JSONL files to perturb.", exists=True, dir_okay=False),
+    output: Path = typer.Option(Path("metrics/robustness.json"), help="JSON results.", dir_okay=False),
+    table: Optional[Path] = typer.Option(None, help="Also write the markdown table here.", dir_okay=False),
+    per_doc: int = typer.Option(10, help="Paragraphs per document in the joined case.", min=2),
+):
+    """F on each set as it is, lower-cased, upper-cased, with quotes and dashes swapped and with
+    paragraphs joined into long documents, and the drop against the original."""
+    nlp = spacy.load(model)
+    result = run_robustness(nlp, {path.stem: load_gold(path) for path in data}, per_doc)
+    write_text_atomic(output, srsly.json_dumps({"model": model, "per_doc": per_doc, "sets": result}, indent=2))
+    text = robustness_table(result)
+    if table:
+        write_text_atomic(table, text + "\n")
+    typer.echo(text)
+    typer.echo(f"✔ Wrote {output}")
 
 
 @app.command("package-meta")

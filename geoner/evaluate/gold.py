@@ -7,6 +7,7 @@ from spacy.tokens import Doc, DocBin
 
 from geoner.data.jsonl import iter_lines
 from geoner.data.tasks import Span3, task_spans
+from geoner.evaluate.errors import bootstrap_f, error_table
 from geoner.evaluate.scoring import doc_spans, score_pipeline
 
 Gold = Tuple[List[str], List[List[Span3]]]
@@ -39,8 +40,11 @@ def measure(nlp, sets: Dict[str, Gold], mapping: Optional[Dict[str, str]] = None
     return {name: score_pipeline(nlp, texts, gold, mapping)[0] for name, (texts, gold) in sets.items()}
 
 
-def evaluate_docbin(nlp, path) -> Tuple[dict, List[Doc], List[Doc]]:
-    """(scores, gold docs, predicted docs) of ``nlp`` on one DocBin file."""
-    gold = docbin_docs(path, nlp.vocab)
-    scores, pred = score_pipeline(nlp, [d.text for d in gold], [doc_spans(d) for d in gold])
-    return scores, gold, pred
+def analyse(nlp, texts: List[str], gold: List[List[Span3]], resamples: int = 1000, seed: int = 0,
+            top: int = 15) -> Tuple[dict, dict, List[Doc]]:
+    """(scores with a 95% bootstrap interval for micro F under "ci95", per-label error table,
+    predicted docs) of ``nlp`` on one gold set."""
+    scores, pred = score_pipeline(nlp, texts, gold)
+    pred_spans = [doc_spans(d) for d in pred]
+    scores["ci95"] = bootstrap_f(gold, pred_spans, resamples, seed)
+    return scores, error_table(texts, gold, pred_spans, top), pred

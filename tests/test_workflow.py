@@ -47,7 +47,7 @@ def test_all_workflow_builds_metrics_report_and_wheel(project):
 
 def test_second_run_skips_every_step(project):
     out = spacy_project(project, "all")
-    assert out.count("nothing changed") == 5, out
+    assert out.count("nothing changed") == 7, out
 
 
 def test_wheel_installs_and_loads_by_name(project, tmp_path):

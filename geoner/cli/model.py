@@ -29,6 +29,7 @@ def write_analysis(metrics_dir: Path, name: str, scores: dict, errors: dict, tit
                f"({ci['resamples']} resamples of paragraphs)")
 
 
+MODEL = typer.Argument(..., help="Pipeline path or installed package name.")
 RESAMPLES = typer.Option(1000, help="Bootstrap resamples of paragraphs for the 95% interval of micro F.", min=10)
 CI_SEED = typer.Option(0, help="Seed of the bootstrap.")
 TOP = typer.Option(15, help="Surface forms kept per label in each error list.", min=1)
@@ -37,7 +38,7 @@ TOP = typer.Option(15, help="Surface forms kept per label in each error list.", 
 @app.command("evaluate")
 @fails_cleanly
 def evaluate_cmd(
-    model: str = typer.Argument(..., help="Pipeline path or installed package name."),
+    model: str = MODEL,
     data: List[Path] = typer.Argument(..., help="DocBin files; each gets METRICS_DIR/<stem>.json and errors_<stem>.json/.md.", exists=True, dir_okay=False),
     metrics_dir: Path = typer.Option(Path("metrics"), help="Where the JSON and markdown files go.", file_okay=False),
     html: Path = typer.Option(Path("metrics/report.html"), help="Side-by-side report of the first file.", dir_okay=False),
@@ -61,7 +62,7 @@ def evaluate_cmd(
 @app.command("score-dev")
 @fails_cleanly
 def score_dev_cmd(
-    model: str = typer.Argument(..., help="Pipeline path or installed package name."),
+    model: str = MODEL,
     data: List[str] = typer.Option(..., "--data", help="NAME=PATH of a {text, spans} JSONL set; repeat; absent files are skipped."),
     metrics_dir: Path = typer.Option(Path("metrics/shared"), help="Where <NAME>.json and errors_<NAME>.json/.md go (keep it out of git: errors quote the texts).", file_okay=False),
     resamples: int = RESAMPLES,
@@ -88,7 +89,7 @@ def score_dev_cmd(
 @app.command("robustness")
 @fails_cleanly
 def robustness_cmd(
-    model: str = typer.Argument(..., help="Pipeline path or installed package name."),
+    model: str = MODEL,
     data: List[Path] = typer.Argument(..., help="DocBin files (.spacy) or {text, spans} JSONL files to perturb.", exists=True, dir_okay=False),
     output: Path = typer.Option(Path("metrics/robustness.json"), help="JSON results.", dir_okay=False),
     table: Optional[Path] = typer.Option(None, help="Also write the markdown table here.", dir_okay=False),

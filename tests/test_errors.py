@@ -36,6 +36,7 @@ def test_error_table_groups_wrong_spans_by_surface_and_kind():
     assert table["BLOC"]["false_positives"] == [{"text": "Reuters", "count": 1, "kinds": {"none": 1}}]
     assert table["SANCTION"]["false_positives"][0]["text"] == "new EU sanctions"
     assert table["SUMMIT"]["n_false_positives"] == 0
+    assert official["kinds_false_positives"] == {"boundary": 1, "none": 1}
 
 
 def test_error_table_puts_the_commonest_form_first_and_keeps_top_n():
@@ -54,7 +55,7 @@ def test_same_extent_with_another_label_is_a_label_error():
 
 def test_errors_markdown_lists_forms_with_counts():
     text = errors_markdown(error_table(TEXTS, GOLD, PRED), "test")
-    assert "## OFFICIAL: 2 false positives, 1 false negatives" in text
+    assert "## OFFICIAL: 2 false positives (boundary 1, none 1), 1 false negatives (boundary 1)" in text
     assert "- 1× `Fatima Hussein` (none 1)" in text
 
 

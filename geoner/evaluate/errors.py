@@ -45,8 +45,15 @@ def error_table(texts: List[str], gold: List[List[Span3]], pred: List[List[Span3
     out = {}
     for label in LABELS:
         out[label] = {side: listed(found[side][label]) for side in found}
-        out[label].update({f"n_{side}": sum(sum(k.values()) for k in found[side][label].values()) for side in found})
+        for side in found:
+            kinds = sum(found[side][label].values(), Counter())
+            out[label][f"n_{side}"] = sum(kinds.values())
+            out[label][f"kinds_{side}"] = dict(sorted(kinds.items()))
     return out
+
+
+def _kinds(counts: Dict[str, int]) -> str:
+    return ", ".join(f"{k} {n}" for k, n in sorted(counts.items())) or "-"
 
 
 def errors_markdown(errors: dict, title: str, top: int = 10) -> str:
@@ -55,15 +62,15 @@ def errors_markdown(errors: dict, title: str, top: int = 10) -> str:
              "Kinds: none = spurious or wholly missed, boundary = overlaps a span on the other side, "
              "label = same extent with another label.", ""]
     for label, e in errors.items():
-        lines.append(f"## {label}: {e['n_false_positives']} false positives, {e['n_false_negatives']} false negatives")
+        lines.append(f"## {label}: {e['n_false_positives']} false positives ({_kinds(e['kinds_false_positives'])}), "
+                     f"{e['n_false_negatives']} false negatives ({_kinds(e['kinds_false_negatives'])})")
         for name, key in (("False positives", "false_positives"), ("False negatives", "false_negatives")):
             lines.append(f"\n{name}:\n")
             rows = e[key][:top]
             if not rows:
                 lines.append("- none")
             for r in rows:
-                kinds = ", ".join(f"{k} {n}" for k, n in sorted(r["kinds"].items()))
-                lines.append(f"- {r['count']}× `{r['text']}` ({kinds})")
+                lines.append(f"- {r['count']}× `{r['text']}` ({_kinds(r['kinds'])})")
         lines.append("")
     return "\n".join(lines)
 

@@ -8,7 +8,7 @@ import spacy
 
 from geoner.data.corpus import tasks_to_docbin
 from geoner.data.noise import swap_punctuation
-from geoner.evaluate.robustness import join_paragraphs, recase, run_robustness
+from geoner.evaluate.robustness import join_paragraphs, recase, run_robustness, summarize_robustness
 from helpers import task
 
 
@@ -60,5 +60,17 @@ def test_robustness_command_writes_json_for_a_docbin(tmp_path):
     run = subprocess.run([sys.executable, "-m", "geoner", "robustness", str(model), str(data), "--output", str(out),
                           "--per-doc", "2"], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
-    cases = json.loads(out.read_text())["sets"]["test"]
-    assert cases["lower"]["drop"] == 1.0 and "| test | upper |" in run.stdout
+    cases = json.loads(out.read_text())["summary"]["test"]
+    assert cases["lower"]["mean_drop"] == 1.0 and "| test | upper |" in run.stdout
+
+
+def test_robustness_summary_averages_models_and_gives_the_spread():
+    texts, spans = ["NATO met Xi."], [[(0, 4, "BLOC"), (9, 11, "OFFICIAL")]]
+    ruler = case_sensitive_ruler()
+    blind = spacy.blank("en")
+    runs = [run_robustness(nlp, {"t": (texts, spans)}, per_doc=2) for nlp in (ruler, ruler, blind)]
+    summary = summarize_robustness(runs)["t"]
+    assert summary["original"]["mean_f"] == pytest.approx(2 / 3)
+    assert summary["lower"]["mean_drop"] == pytest.approx(2 / 3)
+    assert summary["lower"]["sd_drop"] == pytest.approx(0.57735, abs=1e-4)
+    assert summary["upper"]["per_label"]["BLOC"]["mean_drop"] == 0.0

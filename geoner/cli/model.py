@@ -12,7 +12,7 @@ from geoner.data.jsonl import write_text_atomic
 from geoner.evaluate.errors import errors_markdown
 from geoner.evaluate.gold import analyse, docbin_docs, jsonl_gold, load_gold
 from geoner.evaluate.report import side_by_side
-from geoner.evaluate.robustness import robustness_table, run_robustness
+from geoner.evaluate.robustness import robustness_table, run_robustness, summarize_robustness
 from geoner.evaluate.scoring import doc_spans, format_table
 from geoner.pipeline.packaging import SOURCES, build_meta
 
@@ -91,16 +91,20 @@ def score_dev_cmd(
 def robustness_cmd(
     model: str = MODEL,
     data: List[Path] = typer.Argument(..., help="DocBin files (.spacy) or {text, spans} JSONL files to perturb.", exists=True, dir_okay=False),
+    also: List[str] = typer.Option([], help="Another pipeline of the same config (another training seed); figures become mean ± sd; repeat."),
     output: Path = typer.Option(Path("metrics/robustness.json"), help="JSON results.", dir_okay=False),
     table: Optional[Path] = typer.Option(None, help="Also write the markdown table here.", dir_okay=False),
     per_doc: int = typer.Option(10, help="Paragraphs per document in the joined case.", min=2),
 ):
     """F on each set as it is, lower-cased, upper-cased, with quotes and dashes swapped and with
     paragraphs joined into long documents, and the drop against the original."""
-    nlp = spacy.load(model)
-    result = run_robustness(nlp, {path.stem: load_gold(path) for path in data}, per_doc)
-    write_text_atomic(output, srsly.json_dumps({"model": model, "per_doc": per_doc, "sets": result}, indent=2))
-    text = robustness_table(result)
+    sets = {path.stem: load_gold(path) for path in data}
+    models = [model, *also]
+    runs = [run_robustness(spacy.load(name), sets, per_doc) for name in models]
+    summary = summarize_robustness(runs)
+    write_text_atomic(output, srsly.json_dumps({"models": models, "per_doc": per_doc, "summary": summary,
+                                                "runs": runs}, indent=2))
+    text = robustness_table(summary, len(models))
     if table:
         write_text_atomic(table, text + "\n")
     typer.echo(text)

@@ -1,7 +1,10 @@
 """Robustness benchmark: the same gold paragraphs in the shapes real copy takes (lower case, all
 caps, other quotes and dashes, long documents), scored strictly, with the drop against the
 original. Every change keeps the gold spans on the same characters."""
+import statistics
 from typing import Callable, Dict, List, Tuple
+
+from geoner import LABELS
 
 from geoner.data.tasks import Span3
 from geoner.evaluate.scoring import score_pipeline
@@ -68,12 +71,37 @@ def run_robustness(nlp, sets: Dict[str, Gold], per_doc: int = 10) -> dict:
     return out
 
 
-def robustness_table(result: dict) -> str:
-    """Markdown: F and drop against the original per set and case, with F per label."""
-    lines = ["| set | case | texts | F | drop | OFFICIAL | BLOC | SANCTION | SUMMIT |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
-    for name, cases in result.items():
+def summarize_robustness(results: List[dict]) -> dict:
+    """Mean and sample sd over several models' run_robustness results (one per training seed):
+    {set: {case: {"texts", "mean_f", "sd_f", "mean_drop", "sd_drop", "per_label": {label: {...}}}}}."""
+    def mean_sd(values):
+        return statistics.mean(values), statistics.stdev(values) if len(values) > 1 else 0.0
+
+    out = {}
+    for name, cases in results[0].items():
+        out[name] = {}
+        for case in cases:
+            runs = [r[name][case] for r in results]
+            row = {"texts": runs[0]["texts"], "per_label": {}}
+            row["mean_f"], row["sd_f"] = mean_sd([r["f"] for r in runs])
+            row["mean_drop"], row["sd_drop"] = mean_sd([r["drop"] for r in runs])
+            for label in runs[0]["per_label"]:
+                m_f, _ = mean_sd([r["per_label"][label]["f"] for r in runs])
+                m_drop, sd_drop = mean_sd([r["per_label"][label]["drop"] for r in runs])
+                row["per_label"][label] = {"mean_f": m_f, "mean_drop": m_drop, "sd_drop": sd_drop}
+            out[name][case] = row
+    return out
+
+
+def robustness_table(summary: dict, n_models: int) -> str:
+    """Markdown: F and its drop against the original per set and case (mean ± sd over the
+    models), with mean F and drop per label."""
+    lines = [f"Mean ± sd over {n_models} model(s).", "",
+             "| set | case | texts | F | drop | " + " | ".join(LABELS) + " |",
+             "| --- " * (5 + len(LABELS)) + "|"]
+    for name, cases in summary.items():
         for case, s in cases.items():
-            per = " | ".join(f"{v['f']:.3f}" for v in s["per_label"].values())
-            lines.append(f"| {name} | {case} | {s['texts']} | {s['f']:.3f} | {s['drop']:+.3f} | {per} |")
+            per = " | ".join(f"{v['mean_f']:.3f} ({v['mean_drop']:+.3f})" for v in s["per_label"].values())
+            lines.append(f"| {name} | {case} | {s['texts']} | {s['mean_f']:.3f} ± {s['sd_f']:.3f} | "
+                         f"{s['mean_drop']:+.3f} ± {s['sd_drop']:.3f} | {per} |")
     return "\n".join(lines)

@@ -3,7 +3,7 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
-from typing import Iterable, Iterator, List, Tuple
+from typing import Iterable, Iterator, List, Optional, Tuple
 
 import srsly
 
@@ -11,11 +11,22 @@ from geoner import DataError
 
 
 def iter_lines(path) -> Iterator[Tuple[int, object]]:
-    """Yield (line_number, parsed_object) for each non-blank line of a JSONL file.
+    """Yield (line_number, parsed_object) for each non-blank line of a JSONL file; the first
+    bad line stops the read with a DataError.
 
     Decoding is done line by line so that a bad byte is reported at its own line, and the
     file is streamed so that memory does not grow with its size.
     """
+    for n, obj, reason in iter_lines_lenient(path):
+        if reason is not None:
+            raise DataError(path, n, reason)
+        yield n, obj
+
+
+def iter_lines_lenient(path) -> Iterator[Tuple[int, Optional[dict], Optional[str]]]:
+    """Yield (line_number, object, None) for each good non-blank line and (line_number, None,
+    reason) for each bad one, and go on reading: for archives, where one bad record must not
+    stop the run."""
     path = Path(path)
     if not path.exists():
         raise DataError(path, 0, "file not found")
@@ -24,16 +35,19 @@ def iter_lines(path) -> Iterator[Tuple[int, object]]:
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as err:
-                raise DataError(path, n, f"not valid UTF-8 ({err.reason} at byte {err.start})") from None
+                yield n, None, f"not valid UTF-8 ({err.reason} at byte {err.start})"
+                continue
             if not line.strip():
                 continue
             try:
                 obj = srsly.json_loads(line)
             except ValueError as err:
-                raise DataError(path, n, f"line is not valid JSON ({err})") from None
+                yield n, None, f"line is not valid JSON ({err})"
+                continue
             if not isinstance(obj, dict):
-                raise DataError(path, n, f"expected a JSON object, got {type(obj).__name__}")
-            yield n, obj
+                yield n, None, f"expected a JSON object, got {type(obj).__name__}"
+                continue
+            yield n, obj, None
 
 
 def read_tasks(path) -> List[Tuple[int, dict]]:

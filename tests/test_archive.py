@@ -272,7 +272,11 @@ def test_summarize_reads_jsonl_parts_like_parquet(tmp_path, model):
 
 
 def _hold_memory(results, mb):
-    """Benchmark target: hold MB in this process and about as much in a child process."""
+    """Benchmark target: half a CPU-second of work, then MB held in this process and about as
+    much in a child process."""
+    start = time.process_time()
+    while time.process_time() - start < 0.5:
+        pass
     block = b"x" * (mb * 2 ** 20)
     child = subprocess.Popen([sys.executable, "-c", f"import time; b = b'y' * ({mb} * 2 ** 20); time.sleep(1.5)"])
     child.wait()
@@ -284,6 +288,7 @@ def test_watched_run_reports_the_peak_memory_of_the_process_and_its_children():
     assert out["held"] == 150 * 2 ** 20
     assert 150 <= out["peak_rss_mb_main"] < 450
     assert 150 <= out["peak_rss_mb_children"][0] < 300
+    assert 0.5 <= out["cpu_seconds"] < 10
 
 
 def test_generated_archive_has_the_asked_paragraphs_in_a_seeded_order(tmp_path):

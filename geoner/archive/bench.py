@@ -73,8 +73,10 @@ def _tag(results, model: str, archive: str, out_dir: str, n: int, engine: str, c
 
 
 def watched(target: Callable, args: tuple, interval: float = 0.2) -> dict:
-    """Run TARGET(results, *ARGS) in a fresh process and sample the resident memory of it and of
-    every process it starts; returns what it put in results, with the peaks in MB."""
+    """Run TARGET(results, *ARGS) in a fresh process and sample the resident memory and CPU time
+    of it and of every process it starts; returns what it put in results, with the memory peaks
+    in MB and the CPU seconds of all those processes together (what a shared machine's load
+    does not inflate, unlike wall-clock time)."""
     import multiprocessing
 
     ctx = multiprocessing.get_context("spawn")
@@ -82,11 +84,15 @@ def watched(target: Callable, args: tuple, interval: float = 0.2) -> dict:
     proc = ctx.Process(target=target, args=(results,) + args)
     proc.start()
     peaks: Dict[int, int] = {}
+    cpu: Dict[int, float] = {}
     root = psutil.Process(proc.pid)
     while True:
         for p in [root] + _children(root):
             try:
-                peaks[p.pid] = max(peaks.get(p.pid, 0), p.memory_info().rss)
+                with p.oneshot():
+                    peaks[p.pid] = max(peaks.get(p.pid, 0), p.memory_info().rss)
+                    times = p.cpu_times()
+                    cpu[p.pid] = max(cpu.get(p.pid, 0.0), times.user + times.system)
             except psutil.Error:
                 pass
         try:
@@ -99,6 +105,7 @@ def watched(target: Callable, args: tuple, interval: float = 0.2) -> dict:
     main = peaks.pop(proc.pid)
     out["peak_rss_mb_main"] = round(main / 2 ** 20, 1)
     out["peak_rss_mb_children"] = sorted((round(v / 2 ** 20, 1) for v in peaks.values()), reverse=True)
+    out["cpu_seconds"] = round(sum(cpu.values()), 2)
     return out
 
 
@@ -144,6 +151,12 @@ def run_bench(model: str, corpus: List[Path], work_dir: Path, paragraphs: int = 
         "dask_2_speedup": wps["dask, 2 workers"] / wps["dask, 1 worker"],
         "dask_1_vs_tag_1": wps["dask, 1 worker"] / wps["tag, 1 process"],
     }
+    cpu = {name: r["words_per_cpu_s"] for name, r in by.items()}
+    ratios["tag_1_vs_plain_pipe_cpu"] = cpu["tag, 1 process"] / cpu["nlp.pipe"]
+    # Words per CPU-second of 2 processes over 1: the share of the second core's work that is not
+    # spent on parallel overhead, which is the speed-up a machine with two free cores would see, halved.
+    ratios["tag_2_cpu_efficiency"] = cpu["tag, 2 processes"] / cpu["tag, 1 process"]
+    ratios["dask_2_cpu_efficiency"] = cpu["dask, 2 workers"] / cpu["dask, 1 worker"]
     ratios["tag_2_efficiency"] = ratios["tag_2_speedup"] / 2
     ratios["dask_2_efficiency"] = ratios["dask_2_speedup"] / 2
     return {
@@ -166,6 +179,7 @@ def _one_run(model, archive: Path, work_dir: Path, engine: str, n: int, chunk_si
         out = watched(_tag, (model, str(archive), str(out_dir), n, engine, chunk_size, blocs, batch_size))
         shutil.rmtree(out_dir, ignore_errors=True)
     out["words_per_s"] = round(out["words"] / out["seconds"], 1)
+    out["words_per_cpu_s"] = round(out["words"] / out["cpu_seconds"], 1)
     out["seconds"] = round(out["seconds"], 2)
     return out
 
@@ -173,11 +187,11 @@ def _one_run(model, archive: Path, work_dir: Path, engine: str, n: int, chunk_si
 def bench_table(result: dict) -> str:
     """The benchmark as a Markdown table, as it goes into the README."""
     base = {r["engine"]: r["words_per_s"] for r in result["runs"] if r["processes"] == 1}
-    lines = ["| run | words | seconds | words/s | vs 1 process | peak RSS main (MB) | peak RSS children (MB) |",
-             "|---|---:|---:|---:|---:|---:|---|"]
+    lines = ["| run | words | seconds | words/s | vs 1 process | CPU s | words/CPU-s | peak RSS main (MB) "
+             "| peak RSS children (MB) |", "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in result["runs"]:
         rel = r["words_per_s"] / base.get(r["engine"], r["words_per_s"])
         children = ", ".join(f"{v:,.0f}" for v in r["peak_rss_mb_children"][:r["processes"] + 2]) or "-"
         lines.append(f"| {r['name']} | {r['words']:,} | {r['seconds']:,.1f} | {r['words_per_s']:,.0f} | {rel:.2f}x "
-                     f"| {r['peak_rss_mb_main']:,.0f} | {children} |")
+                     f"| {r['cpu_seconds']:,.1f} | {r['words_per_cpu_s']:,.0f} | {r['peak_rss_mb_main']:,.0f} | {children} |")
     return "\n".join(lines)

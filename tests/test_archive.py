@@ -326,3 +326,28 @@ def test_workers_that_cannot_load_the_model_fail_the_run_instead_of_hanging(tmp_
     assert run.returncode == 1 and "Traceback" not in run.stderr
     assert f"Could not read meta.json from {broken}" in run.stderr
     assert not list((tmp_path / "out").glob("part-*"))
+
+
+def test_restart_if_changed_retags_from_the_first_changed_chunk_and_drops_stale_parts(tmp_path, model):
+    src = archive(tmp_path / "in.jsonl", 6)
+    out = tmp_path / "out"
+    run_tag(model, src, out, chunk_size=2, blocs=BLOCS, progress=False)
+    lines = src.read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace("Macron disagreed", "Biden disagreed")  # same ids, other text in chunk 1
+    src.write_text("\n".join(lines[:5]) + "\n", encoding="utf-8")  # and one document fewer
+    with pytest.raises(Exception, match="part-00001.parquet:0: written from other input"):
+        run_tag(model, src, out, chunk_size=2, blocs=BLOCS, progress=False)
+    again = run_tag(model, src, out, chunk_size=2, blocs=BLOCS, progress=False, restart_if_changed=True)
+    assert again["parts_resumed"] == 1 and again["parts"] == 3
+    run_tag(model, src, tmp_path / "fresh", chunk_size=2, blocs=BLOCS, progress=False)
+    assert rows(out).equals(rows(tmp_path / "fresh"))
+    assert sorted(p.name for p in out.glob("part-*")) == ["part-00000.parquet", "part-00001.parquet", "part-00002.parquet"]
+    assert "Biden" in set(rows(out).text)
+
+
+def test_a_shorter_input_is_refused_without_restart_if_changed(tmp_path, model):
+    src = archive(tmp_path / "in.jsonl", 6)
+    run_tag(model, src, tmp_path / "out", chunk_size=2, blocs=BLOCS, progress=False)
+    archive(src, 4)
+    with pytest.raises(Exception, match="part-00002.parquet:0: left from a longer input"):
+        run_tag(model, src, tmp_path / "out", chunk_size=2, blocs=BLOCS, progress=False)

@@ -21,7 +21,8 @@ import srsly
 from tqdm import tqdm
 
 from geoner import DataError
-from geoner.archive.parts import ERRORS, FORMATS, MANIFEST, STATS_DIR, read_stats
+from geoner.archive.parts import (ERRORS, FORMATS, MANIFEST, STATS_DIR, chunk_hash, chunk_number, part_files,
+                                  read_stats, remove_parts)
 from geoner.archive.readers import ArchiveDoc, BadRecord, iter_archive
 from geoner.archive.tagging import load_pipeline, preload_pipeline, process_chunk
 from geoner.data.jsonl import atomic_path, write_text_atomic
@@ -74,15 +75,18 @@ def _run_pool(jobs: Iterator[Chunk], cfg: dict, n_process: int) -> Iterator[dict
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _check_manifest(out_dir: Path, cfg: dict) -> None:
+def _check_manifest(out_dir: Path, cfg: dict, restart: bool) -> None:
     path = out_dir / MANIFEST
     if not path.exists():
         return
     old = srsly.read_json(path).get("config", {})
     for key in FIXED:
         if key in old and old[key] != cfg[key]:
+            if restart:
+                remove_parts(out_dir)
+                return
             raise DataError(path, 0, f"this output was written with {key} {old[key]!r}, not {cfg[key]!r}; "
-                                     f"rerun with the same settings to resume, or delete {out_dir} to start over")
+                                     f"rerun with the same settings to resume, or add --restart-if-changed")
 
 
 def _remove_temporaries(out_dir: Path) -> None:
@@ -90,6 +94,15 @@ def _remove_temporaries(out_dir: Path) -> None:
     for pattern in (".*.tmp", f"{STATS_DIR}/.*.tmp"):
         for tmp in out_dir.glob(pattern):
             tmp.unlink()
+
+
+def _stale_parts(out_dir: Path, n_chunks: int, restart: bool) -> None:
+    """Parts past the input's last chunk come from a longer input: never part of this output."""
+    stale = [p for p in part_files(out_dir) if chunk_number(p) >= n_chunks]
+    if stale and not restart:
+        raise DataError(stale[0], 0, f"left from a longer input ({len(stale)} such parts); "
+                                     f"add --restart-if-changed to remove them")
+    remove_parts(out_dir, n_chunks)
 
 
 def _model_ref(model: str) -> str:
@@ -115,7 +128,8 @@ def _model_fingerprint(model: str) -> Optional[str]:
 
 def run_tag(model: str, source, out_dir, n_process: int = 1, engine: str = "local", scheduler: Optional[str] = None,
             fmt: str = "parquet", chunk_size: int = 500, text_column: str = "text", id_column: str = "id",
-            blocs="patterns/blocs.txt", batch_size: int = 256, progress: bool = True) -> dict:
+            blocs="patterns/blocs.txt", batch_size: int = 256, progress: bool = True,
+            restart_if_changed: bool = False) -> dict:
     """Tag every document of SOURCE into part files in OUT_DIR; returns the run's counts.
 
     model: pipeline path or installed package name.
@@ -129,6 +143,8 @@ def run_tag(model: str, source, out_dir, n_process: int = 1, engine: str = "loca
     text_column, id_column: fields holding the text and the document id.
     blocs: the bloc gazetteer that gives BLOC mentions their canonical names.
     batch_size: paragraphs per nlp.pipe batch.
+    restart_if_changed: where the settings, the model or a chunk's input differ from the run that
+        wrote OUT_DIR, delete the parts concerned and tag again, instead of stopping.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
@@ -142,13 +158,14 @@ def run_tag(model: str, source, out_dir, n_process: int = 1, engine: str = "loca
     blocs = Path(blocs)
     if not blocs.exists():
         raise DataError(blocs, 0, "bloc list not found (see --blocs)")
-    cfg = {"model": _model_ref(model), "model_fingerprint": _model_fingerprint(model), "chunk_size": chunk_size, "format": fmt, "text_column": text_column,
-           "id_column": id_column, "blocs": str(blocs.resolve()), "batch_size": batch_size, "out_dir": str(out_dir)}
+    cfg = {"model": _model_ref(model), "model_fingerprint": _model_fingerprint(model), "chunk_size": chunk_size,
+           "format": fmt, "text_column": text_column, "id_column": id_column, "blocs": str(blocs.resolve()),
+           "batch_size": batch_size, "out_dir": str(out_dir)}
     records = iter_archive(source, text_column, id_column)
     first = next(records, None)  # reads the input's header: a wrong column fails before any output
     records = _chain(first, records) if first is not None else iter(())
     out_dir.mkdir(parents=True, exist_ok=True)
-    _check_manifest(out_dir, cfg)
+    _check_manifest(out_dir, cfg, restart_if_changed)
     _remove_temporaries(out_dir)
     write_text_atomic(out_dir / MANIFEST, srsly.json_dumps({"config": cfg, "complete": False}, indent=2))
     if engine == "local" and n_process == 1:
@@ -174,15 +191,19 @@ def run_tag(model: str, source, out_dir, n_process: int = 1, engine: str = "loca
 
         def pending() -> Iterator[Chunk]:
             for k, docs in chunks(records, chunk_size, on_error):
+                totals["chunks"] += 1
                 stats = read_stats(out_dir, k, fmt)
+                if stats is not None and stats.get("input_hash") != chunk_hash(docs):
+                    if not restart_if_changed:
+                        raise DataError(out_dir / f"part-{k:05d}.{fmt}", 0,
+                                        f"written from other input (documents {stats['first_doc_id']!r} to "
+                                        f"{stats['last_doc_id']!r}, now {docs[0].doc_id!r} to {docs[-1].doc_id!r} "
+                                        f"or their texts changed); add --restart-if-changed to tag them again")
+                    remove_parts(out_dir, k)  # the input stream differs from here on
+                    stats = None
                 if stats is None:
                     yield k, docs
                     continue
-                if (stats["first_doc_id"], stats["last_doc_id"]) != (docs[0].doc_id, docs[-1].doc_id):
-                    raise DataError(out_dir / f"part-{k:05d}.{fmt}", 0,
-                                    f"written from other input (documents {stats['first_doc_id']!r} to "
-                                    f"{stats['last_doc_id']!r}, now {docs[0].doc_id!r} to {docs[-1].doc_id!r}); "
-                                    f"delete {out_dir} to start over, or tag the new input into another folder")
                 count(stats)
                 totals["parts_resumed"] += 1
 
@@ -202,6 +223,7 @@ def run_tag(model: str, source, out_dir, n_process: int = 1, engine: str = "loca
             bar.update(stats["docs"])
             elapsed = time.perf_counter() - t0
             bar.set_postfix_str(f"{totals['tagged_words'] / elapsed:,.0f} words/s")
+    _stale_parts(out_dir, totals["chunks"], restart_if_changed)
     seconds = time.perf_counter() - t0
     summary = {key: totals[key] for key in ("docs", "docs_without_mentions", "mentions", "words", "paragraphs",
                                             "errors", "parts", "parts_resumed")}

@@ -5,6 +5,7 @@ OUTPUT_DIR/_parts/part-K.json. The counts are renamed into place first and the p
 part that exists is finished: a rerun after a kill skips it and duplicates nothing. Names that
 start with "_" or "." are skipped by pyarrow and pandas when they read OUTPUT_DIR as a dataset.
 """
+import hashlib
 from pathlib import Path
 from typing import List, Optional
 
@@ -34,6 +35,32 @@ def part_files(out_dir) -> List[Path]:
     """The finished part files of OUTPUT_DIR, in chunk order, whichever format."""
     out_dir = Path(out_dir)
     return sorted(p for fmt in FORMATS for p in out_dir.glob(f"part-*.{fmt}"))
+
+
+def chunk_hash(docs) -> str:
+    """Fingerprint of a chunk's documents (ids, texts, metadata): a rerun keeps a finished part
+    only when its chunk is still exactly the same input."""
+    digest = hashlib.sha1()
+    for doc in docs:
+        digest.update(srsly.json_dumps([doc.doc_id, doc.text, doc.meta], sort_keys=True).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def chunk_number(path: Path) -> int:
+    return int(path.name.split(".")[0].split("-")[1])
+
+
+def remove_parts(out_dir, first: int = 0) -> int:
+    """Delete the part files (either format) and counts of chunk FIRST and every later one;
+    returns how many parts went."""
+    gone = 0
+    for path in part_files(out_dir):
+        k = chunk_number(path)
+        if k >= first:
+            path.unlink()
+            stats_path(out_dir, k).unlink(missing_ok=True)
+            gone += 1
+    return gone
 
 
 def read_stats(out_dir, k: int, fmt: str) -> Optional[dict]:

@@ -7,7 +7,7 @@ from typing import Dict, Iterator, List, Sequence, Tuple
 import spacy
 
 from geoner.archive.canonical import bloc_names, canonical_names
-from geoner.archive.parts import write_part
+from geoner.archive.parts import chunk_hash, write_part
 from geoner.archive.readers import ArchiveDoc
 
 # A paragraph longer than this is cut at line breaks, then at spaces: the model's cost and memory
@@ -106,7 +106,7 @@ def process_chunk(k: int, docs: List[ArchiveDoc], cfg: dict) -> dict:
     from this process's cache, so only paths travel with the task."""
     nlp, blocs, name = load_pipeline(cfg["model"], cfg["blocs"])
     rows, stats = tag_docs(nlp, docs, blocs, name, cfg["batch_size"])
-    stats.update(chunk=k, first_doc_id=docs[0].doc_id, last_doc_id=docs[-1].doc_id)
+    stats.update(chunk=k, first_doc_id=docs[0].doc_id, last_doc_id=docs[-1].doc_id, input_hash=chunk_hash(docs))
     meta_keys = list(dict.fromkeys(key for doc in docs for key in doc.meta))
     write_part(cfg["out_dir"], k, rows, stats, cfg["format"], meta_keys)
     return stats

@@ -33,12 +33,13 @@ def tag_cmd(
     id_column: str = typer.Option("id", help="Field or column with the document id (else FILE:LINE)."),
     blocs: Path = BLOCS,
     batch_size: int = typer.Option(256, help="Paragraphs per nlp.pipe batch.", min=1),
+    restart_if_changed: bool = typer.Option(False, "--restart-if-changed", help="Where the settings, the model or the input differ from the run that wrote OUTPUT_DIR, delete the parts concerned and tag them again (default: stop)."),
 ):
     """Tag every article of an archive: one row per mention (doc_id, paragraph, start, end, text,
     label, canonical, model and the input's other fields) in numbered part files. Rerunning into
     the same OUTPUT_DIR skips finished parts; bad records go to OUTPUT_DIR/_errors.jsonl."""
     s = run_tag(model, source, output_dir, n_process, engine, scheduler, fmt, chunk_size, text_column, id_column,
-                blocs, batch_size)
+                blocs, batch_size, restart_if_changed=restart_if_changed)
     typer.echo(f"✔ Tagged {s['docs']:,} documents ({s['docs_without_mentions']:,} without a mention, "
                f"{s['words']:,} words): {s['mentions']:,} mentions in {s['parts']:,} part files in {output_dir} "
                f"({s['parts_resumed']:,} kept from an earlier run); {s['errors']:,} bad records"

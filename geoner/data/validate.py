@@ -2,13 +2,16 @@
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from geoner import LABELS, DataError, ValidationFailed
-from geoner.data.hashing import input_hash, task_hash
+from geoner.data.hashing import file_scheme, hash_scheme, input_hash, task_hash
 from geoner.data.jsonl import iter_lines
 
 DETERMINERS = {"the", "a", "an"}
 POSSESSIVES = {"'s", "’s", "'", "’"}
 OPENERS = {"(": ")", "[": "]", "{": "}", "“": "”", "‘": "’", '"': '"', "'": "'"}
 ANSWERS = {"accept", "reject", "ignore"}
+# The annotation page appends this answer to withdraw the annotator's previous answer to a text;
+# it is allowed only in incoming review files (see geoner/loop/merge.py).
+UNDO = "undo"
 TOKEN_KEYS = ("text", "start", "end", "id", "ws")
 SPAN_KEYS = ("start", "end", "token_start", "token_end", "label")
 
@@ -94,12 +97,14 @@ def check_spans(task: dict) -> List[str]:
     return problems
 
 
-def check_task(task: dict, check_task_hash: bool = True) -> List[str]:
+def check_task(task: dict, check_task_hash: bool = True, incoming: bool = False) -> List[str]:
     """All problems of one task, as reasons without a place.
 
     task: the task to check.
     check_task_hash: compare _task_hash with the spans; reviewed Prodigy exports keep the hash of
         the question after an annotator edits the spans, so merging turns this off.
+    incoming: the task comes from another tool (a review export, an import): its hashes may
+        follow that tool's scheme and are not compared, and the page's "undo" answer is allowed.
     """
     problems = []
     for key, kind in (("text", str), ("meta", dict), ("tokens", list), ("spans", list),
@@ -116,12 +121,15 @@ def check_task(task: dict, check_task_hash: bool = True) -> List[str]:
         problems.append("meta lacks 'source'")
     if task["_view_id"] != "ner_manual":
         problems.append(f"_view_id is {task['_view_id']!r}, expected 'ner_manual'")
-    if task["answer"] not in ANSWERS:
-        problems.append(f"answer is {task['answer']!r}, expected one of {', '.join(sorted(ANSWERS))}")
+    answers = ANSWERS | {UNDO} if incoming else ANSWERS
+    if task["answer"] not in answers:
+        problems.append(f"answer is {task['answer']!r}, expected one of {', '.join(sorted(answers))}")
     token_problems = check_tokens(task)
     problems.extend(token_problems)
     if not token_problems:
         problems.extend(check_spans(task))
+    if incoming:
+        return problems
     if task["_input_hash"] != input_hash(task["text"]):
         problems.append(f"_input_hash {task['_input_hash']} does not match the text (expected {input_hash(task['text'])})")
     elif check_task_hash and all(all(k in s for k in ("start", "end", "label")) for s in task["spans"]):
@@ -131,13 +139,32 @@ def check_task(task: dict, check_task_hash: bool = True) -> List[str]:
     return problems
 
 
-def validate_files(paths: Iterable) -> Tuple[List[str], Dict[str, int]]:
+def validate_files(paths: Iterable, incoming: bool = False, schemes: Optional[dict] = None
+                   ) -> Tuple[List[str], Dict[str, int]]:
     """Validate JSONL files together; duplicates are looked for across all of them.
 
+    paths: the files.
+    incoming: review files or imports (see check_task): foreign hashes are accepted, and one
+        text may appear several times (several annotators, later answers superseding earlier).
+    schemes: when a dict, filled with path -> (scheme word, per-task scheme counts).
     Returns (problems as 'FILE:LINE: reason', counts). A file that cannot be read to the end
     reports where it stopped. Tasks are not kept, so memory does not grow with the files.
     """
-    return _validate(paths, keep=None)
+    return _validate(paths, keep=None, incoming=incoming, schemes=schemes)
+
+
+SCHEME_NOTES = {
+    "project": "this project's (text and spans give both)",
+    "foreign": "another tool's (Prodigy, Label Studio...); merge and import match by text and re-derive them",
+    "mixed": "partly this project's, partly another tool's; merge and import re-derive the others",
+    "none": "absent",
+}
+
+
+def describe_scheme(scheme: str, per_task: Dict[str, int]) -> str:
+    """One line on a file's hash scheme: 'foreign (12 foreign tasks): another tool's ...'."""
+    parts = ", ".join(f"{n} {k}" for k, n in sorted(per_task.items())) or "no"
+    return f"{scheme} ({parts} tasks): {SCHEME_NOTES[scheme]}"
 
 
 def load_valid_tasks(paths: Iterable) -> List[Tuple[str, int, dict]]:
@@ -149,18 +176,24 @@ def load_valid_tasks(paths: Iterable) -> List[Tuple[str, int, dict]]:
     return kept
 
 
-def _validate(paths: Iterable, keep: Optional[list]) -> Tuple[List[str], Dict[str, int]]:
+def _validate(paths: Iterable, keep: Optional[list], incoming: bool = False,
+              schemes: Optional[dict] = None) -> Tuple[List[str], Dict[str, int]]:
     """One pass over the files; appends (path, line, task) to ``keep`` when it is a list."""
     problems, seen = [], {}
     counts = {"files": 0, "tasks": 0, "spans": 0}
     for path in paths:
         counts["files"] += 1
+        per_task: Dict[str, int] = {}
         try:
             for line, task in iter_lines(path):
                 counts["tasks"] += 1
                 counts["spans"] += len(task.get("spans") or [])
-                problems.extend(f"{path}:{line}: {reason}" for reason in check_task(task))
-                key = task.get("_input_hash")
+                scheme = hash_scheme(task)
+                per_task[scheme] = per_task.get(scheme, 0) + 1
+                problems.extend(f"{path}:{line}: {reason}" for reason in check_task(task, incoming=incoming))
+                # Review files may hold one text several times (annotators, answers superseded
+                # by later ones), so only corpus files are checked for duplicates.
+                key = None if incoming else task.get("_input_hash")
                 if isinstance(key, int) and not isinstance(key, bool):
                     if key in seen:
                         problems.append(f"{path}:{line}: duplicate of {seen[key]} (same _input_hash {key})")
@@ -170,4 +203,6 @@ def _validate(paths: Iterable, keep: Optional[list]) -> Tuple[List[str], Dict[st
                     keep.append((str(path), line, task))
         except DataError as err:
             problems.append(str(err))
+        if schemes is not None:
+            schemes[str(path)] = (file_scheme(per_task), per_task)
     return problems, counts

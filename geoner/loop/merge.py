@@ -29,21 +29,29 @@ def span_key(task: dict) -> tuple:
     return tuple(sorted(task_spans(task)))
 
 
+def read_incoming(path, problems: list) -> List[Tuple[int, dict]]:
+    """(line, task) for each valid task of a file from any tool, with this project's hashes (see
+    geoner.data.hashing.adopt_hashes); each problem is appended to ``problems`` as FILE:LINE: reason."""
+    out = []
+    try:
+        for line, task in iter_lines(path):
+            reasons = check_task(task, incoming=True)
+            if task.get("answer") == UNDO and not isinstance(task.get("_annotator_id"), str):
+                reasons.append("an 'undo' answer needs the _annotator_id whose answer it withdraws")
+            problems.extend(f"{path}:{line}: {r}" for r in reasons)
+            if not reasons:
+                out.append((line, adopt_hashes(task)))
+    except DataError as err:  # a truncated line or a bad byte ends that file
+        problems.append(str(err))
+    return out
+
+
 def read_reviewed(paths) -> List[Tuple[str, dict]]:
-    """All tasks of the reviewed files as (FILE:LINE, task) with this project's hashes (see
-    geoner.data.hashing.adopt_hashes); every invalid one is an error."""
+    """All tasks of the reviewed files as (FILE:LINE, task) with this project's hashes; every
+    invalid one is an error (ValidationFailed lists them all)."""
     out, problems = [], []
     for path in paths:
-        try:
-            for line, task in iter_lines(path):
-                where = f"{path}:{line}"
-                reasons = check_task(task, incoming=True)
-                if task.get("answer") == UNDO and not isinstance(task.get("_annotator_id"), str):
-                    reasons.append("an 'undo' answer needs the _annotator_id whose answer it withdraws")
-                problems.extend(f"{where}: {r}" for r in reasons)
-                out.append((where, adopt_hashes(task) if not reasons else task))
-        except DataError as err:  # a truncated line or a bad byte ends that file
-            problems.append(str(err))
+        out.extend((f"{path}:{line}", task) for line, task in read_incoming(path, problems))
     if problems:
         raise ValidationFailed(problems)
     return out

@@ -3,10 +3,13 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
+import srsly
 import typer
 
 from geoner.cli import app
 from geoner.cli._util import fails_cleanly
+from geoner.data.jsonl import write_text_atomic
+from geoner.loop.annotate.bench import bench_annotate
 from geoner.loop.annotate.conflicts import ConflictSession
 from geoner.loop.annotate.server import AnnotationServer
 from geoner.loop.annotate.session import AnnotationSession
@@ -43,3 +46,22 @@ def annotate_cmd(
     finally:
         server.server_close()
         session.close()
+
+
+@app.command("bench-annotate")
+@fails_cleanly
+def bench_annotate_cmd(
+    corpus: List[Path] = typer.Argument(..., help="Corpus JSONL files whose paragraphs make up the tasks.", exists=True, dir_okay=False),
+    tasks: int = typer.Option(10_000, help="Tasks loaded in the page.", min=1),
+    rounds: int = typer.Option(200, help="Rounds of mouse selection, label key and accept.", min=1),
+    chromium: Optional[str] = typer.Option(None, help="Chromium binary [default: chromium on PATH]."),
+    output: Optional[Path] = typer.Option(None, help="Also write the figures as JSON here.", dir_okay=False),
+):
+    """Time the page's answer to key presses with many tasks loaded, in headless Chromium: median
+    and 95th percentile from key press to the next drawn frame (a benchmark, not a test)."""
+    result = bench_annotate(corpus, tasks, rounds, chromium)
+    if output:
+        write_text_atomic(output, srsly.json_dumps(result, indent=2))
+    typer.echo(f"{result['tasks_loaded']:,} tasks loaded in the page in {result['load_seconds']} s")
+    for kind, s in result["keys"].items():
+        typer.echo(f"{kind:>8s} key: median {s['median_ms']} ms, p95 {s['p95_ms']} ms, max {s['max_ms']} ms (n={s['n']})")

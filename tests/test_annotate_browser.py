@@ -137,3 +137,32 @@ def test_page_labels_a_mouse_selection_saves_at_once_and_survives_a_killed_serve
     finally:
         proc.terminate()
         proc.wait()
+
+
+def test_conflicts_page_shows_versions_side_by_side_and_merges_the_chosen(browser, tmp_path):
+    import srsly
+
+    from geoner.loop.merge import merge_files
+    from helpers import task
+
+    text = "Kallas met Rubio in Brussels."
+    target, conflicts = tmp_path / "reviewed.jsonl", tmp_path / "conflicts.jsonl"
+    srsly.write_jsonl(target, [task(text, [("Kallas", "OFFICIAL")])])
+    srsly.write_jsonl(tmp_path / "a.jsonl", [dict(task(text, [("Kallas", "OFFICIAL"), ("Rubio", "OFFICIAL")]), _annotator_id="a")])
+    merge_files([tmp_path / "a.jsonl"], target, conflicts=conflicts)
+    proc, url = start_annotate(conflicts, tmp_path / "resolved", "--conflicts", "--target", str(target), annotator="carol")
+    try:
+        page = open_page(browser, url)
+        expect(page.locator("#progress")).to_have_text("0 of 1 conflicts settled")
+        assert page.locator(".column").count() == 2
+        assert page.locator(".column").nth(1).locator("mark.ent.OFFICIAL").count() == 2
+        page.keyboard.press("2")
+        expect(page.locator("#progress")).to_have_text("1 of 1 conflicts settled")
+    finally:
+        proc.terminate()
+        proc.wait()
+    [merged] = [t for _, t in iter_lines(target)]
+    assert [text[s["start"]:s["end"]] for s in merged["spans"]] == ["Kallas", "Rubio"]
+    assert [c["reason"] for _, c in iter_lines(conflicts)][-1].startswith("replaced")
+    [resolution] = [t for _, t in iter_lines(tmp_path / "resolved" / "carol.jsonl")]
+    assert resolution["meta"]["choice"] == 1 and resolution["_annotator_id"] == "carol"

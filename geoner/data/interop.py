@@ -120,6 +120,13 @@ def with_foreign(task: dict, foreign_hash) -> dict:
     return task
 
 
+def keep(out: list, counts: dict, task: dict, trimmed: int) -> None:
+    out.append(task)
+    counts["tasks"] += 1
+    counts["spans"] += len(task["spans"])
+    counts["trimmed"] += trimmed
+
+
 def epoch(stamp) -> Optional[int]:
     """Seconds since 1970 from Label Studio's ISO timestamps ("2021-03-09T22:16:08.728353Z")."""
     if not isinstance(stamp, str):
@@ -241,10 +248,7 @@ def from_labelstudio(path) -> Tuple[List[dict], dict]:
             except SpanError as err:
                 problems.append(f"{where}: {label}: {err}")
                 continue
-            out.append(with_foreign(task, data.get("_input_hash")))
-            counts["tasks"] += 1
-            counts["spans"] += len(task["spans"])
-            counts["trimmed"] += trimmed
+            keep(out, counts, with_foreign(task, data.get("_input_hash")), trimmed)
     if problems:
         raise ValidationFailed(problems)
     return out, counts
@@ -286,10 +290,7 @@ def from_doccano(path, annotator: Optional[str] = None) -> Tuple[List[dict], dic
             except SpanError as err:
                 problems.append(f"{path}:{line}: {err}")
                 continue
-            out.append(with_foreign(task, record.get("_input_hash")))
-            counts["tasks"] += 1
-            counts["spans"] += len(task["spans"])
-            counts["trimmed"] += trimmed
+            keep(out, counts, with_foreign(task, record.get("_input_hash")), trimmed)
     except DataError as err:
         problems.append(str(err))
     if problems:

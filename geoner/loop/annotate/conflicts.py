@@ -17,7 +17,8 @@ import srsly
 from geoner import LABELS, DataError, ValidationFailed
 from geoner.data.jsonl import iter_lines
 from geoner.data.validate import UNDO
-from geoner.loop.annotate.session import AnswerLog, Refused, check_annotator, json_body_field, read_valid
+from geoner.loop.annotate.session import (AnswerLog, PageSession, Refused, check_annotator, json_body_field,
+                                          read_valid, shown_path)
 from geoner.loop.merge import merge_files, span_key
 
 # Fields that a conflict record adds to the tasks it holds; they are not part of a task.
@@ -44,10 +45,12 @@ def columns(record: dict, target: Path) -> List[dict]:
     return out
 
 
-class ConflictSession:
+class ConflictSession(PageSession):
     """Open conflicts of a conflicts file, and the choices one annotator makes."""
 
     mode = "conflicts"
+    gets = {"/api/state": "state", "/api/conflicts": "views"}
+    posts = {"/api/resolve": "resolve"}
 
     def __init__(self, conflicts_path, annotator: str, output_dir, target, corpus: Iterable = ()):
         self.annotator = check_annotator(annotator)
@@ -74,8 +77,8 @@ class ConflictSession:
 
     def state(self) -> dict:
         done = sum(1 for i in self.ids if i in self.resolved)
-        return {"mode": self.mode, "annotator": self.annotator, "labels": list(LABELS), "file": str(self.path),
-                "tasks_file": str(self.conflicts_path), "total": len(self.records), "answered": done,
+        return {"mode": self.mode, "annotator": self.annotator, "labels": list(LABELS), "file": shown_path(self.path),
+                "tasks_file": shown_path(self.conflicts_path), "total": len(self.records), "answered": done,
                 "first_open": next((n for n, i in enumerate(self.ids) if i not in self.resolved), len(self.ids))}
 
     def views(self) -> dict:
@@ -128,18 +131,3 @@ class ConflictSession:
             return merge_files([tmp], self.target, self.corpus, self.conflicts_path, update=True)
         finally:
             os.unlink(tmp)
-
-    def post(self, route: str, body) -> dict:
-        if route == "/api/resolve":
-            return self.resolve(body)
-        raise Refused(404, f"no such action {route}")
-
-    def get(self, route: str) -> dict:
-        if route == "/api/state":
-            return self.state()
-        if route == "/api/conflicts":
-            return self.views()
-        raise Refused(404, f"no such resource {route}")
-
-    def close(self) -> None:
-        self.log.close()

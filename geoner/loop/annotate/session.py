@@ -84,6 +84,14 @@ class AnswerLog:
         os.close(self.fd)
 
 
+def shown_path(path: Path) -> str:
+    """A path as the page header shows it: relative to the working folder when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return f".../{Path(path).parent.name}/{Path(path).name}"
+
+
 def task_view(task: dict, current: Optional[dict]) -> dict:
     """What the page needs of a task, compactly: 10,000 of them are sent at once."""
     shown = current if current is not None and current["answer"] != UNDO else task
@@ -124,10 +132,33 @@ def json_body_field(body, key: str, kind):
     return body[key]
 
 
-class AnnotationSession:
+class PageSession:
+    """What the server asks of a session: named GET resources and POST actions, by route."""
+
+    gets: Dict[str, str] = {}
+    posts: Dict[str, str] = {}
+    log: AnswerLog
+
+    def get(self, route: str) -> dict:
+        if route not in self.gets:
+            raise Refused(404, f"no such resource {route}")
+        return getattr(self, self.gets[route])()
+
+    def post(self, route: str, body) -> dict:
+        if route not in self.posts:
+            raise Refused(404, f"no such action {route}")
+        return getattr(self, self.posts[route])(body)
+
+    def close(self) -> None:
+        self.log.close()
+
+
+class AnnotationSession(PageSession):
     """The tasks of TASKS.jsonl and one annotator's answers to them."""
 
     mode = "tasks"
+    gets = {"/api/state": "state", "/api/tasks": "task_views"}
+    posts = {"/api/answer": "answer", "/api/undo": "undo"}
 
     def __init__(self, tasks_path, annotator: str, output_dir):
         self.annotator = check_annotator(annotator)
@@ -168,8 +199,8 @@ class AnnotationSession:
         return next((i for i, t in enumerate(self.tasks) if t["_input_hash"] not in standing), len(self.tasks))
 
     def state(self) -> dict:
-        return {"mode": self.mode, "annotator": self.annotator, "labels": list(LABELS), "file": str(self.path),
-                "tasks_file": str(self.tasks_path), "total": len(self.tasks), "answered": self.answered(),
+        return {"mode": self.mode, "annotator": self.annotator, "labels": list(LABELS), "file": shown_path(self.path),
+                "tasks_file": shown_path(self.tasks_path), "total": len(self.tasks), "answered": self.answered(),
                 "first_open": self.first_open()}
 
     def task_views(self) -> dict:
@@ -214,20 +245,3 @@ class AnnotationSession:
             self._note(record)
             return {"answered": self.answered(), "total": len(self.tasks),
                     "spans": [[s["start"], s["end"], s["label"]] for s in current["spans"]]}
-
-    def post(self, route: str, body) -> dict:
-        if route == "/api/answer":
-            return self.answer(body)
-        if route == "/api/undo":
-            return self.undo(body)
-        raise Refused(404, f"no such action {route}")
-
-    def get(self, route: str) -> dict:
-        if route == "/api/state":
-            return self.state()
-        if route == "/api/tasks":
-            return self.task_views()
-        raise Refused(404, f"no such resource {route}")
-
-    def close(self) -> None:
-        self.log.close()

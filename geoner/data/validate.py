@@ -97,14 +97,13 @@ def check_spans(task: dict) -> List[str]:
     return problems
 
 
-def check_task(task: dict, check_task_hash: bool = True, incoming: bool = False) -> List[str]:
+def check_task(task: dict, incoming: bool = False) -> List[str]:
     """All problems of one task, as reasons without a place.
 
     task: the task to check.
-    check_task_hash: compare _task_hash with the spans; reviewed Prodigy exports keep the hash of
-        the question after an annotator edits the spans, so merging turns this off.
     incoming: the task comes from another tool (a review export, an import): its hashes may
-        follow that tool's scheme and are not compared, and the page's "undo" answer is allowed.
+        follow that tool's scheme (Prodigy's own function; the question's _task_hash kept after
+        an edit) and are not compared, and the page's "undo" answer is allowed.
     """
     problems = []
     for key, kind in (("text", str), ("meta", dict), ("tokens", list), ("spans", list),
@@ -132,7 +131,7 @@ def check_task(task: dict, check_task_hash: bool = True, incoming: bool = False)
         return problems
     if task["_input_hash"] != input_hash(task["text"]):
         problems.append(f"_input_hash {task['_input_hash']} does not match the text (expected {input_hash(task['text'])})")
-    elif check_task_hash and all(all(k in s for k in ("start", "end", "label")) for s in task["spans"]):
+    elif all(all(k in s for k in ("start", "end", "label")) for s in task["spans"]):
         expected = task_hash(task["_input_hash"], task["spans"])
         if task["_task_hash"] != expected:
             problems.append(f"_task_hash {task['_task_hash']} does not match the spans (expected {expected})")

@@ -61,6 +61,30 @@ def find_chromium(path: Optional[str] = None) -> str:
     return found
 
 
+def drive(page, url: str, rounds: int):
+    """Open the page and play the rounds; returns (load seconds, tasks loaded, latencies)."""
+    start = time.perf_counter()
+    page.goto(url)
+    page.wait_for_selector("body[data-ready='1']", timeout=120_000)
+    load_s = time.perf_counter() - start
+    for i in tqdm(range(rounds), desc="key presses"):
+        spot = page.evaluate(FREE_TOKEN)
+        if spot:
+            # A drag inside the word: a double-click would take in a following "'s".
+            page.mouse.move(spot["x0"], spot["y"])
+            page.mouse.down()
+            page.mouse.move(spot["x1"], spot["y"], steps=3)
+            page.mouse.up()
+            page.keyboard.press("1")
+        page.keyboard.press("a")
+        saved = page.locator("#progress").filter(has_text=re.compile(rf"^{i + 1} of "))
+        saved.or_(page.locator("#status.error")).wait_for()
+        if not saved.count():
+            raise ValueError(f"round {i + 1}: the page refused the answer: {page.inner_text('#status')}")
+    page.wait_for_timeout(200)  # let the last frame's timing land
+    return load_s, page.evaluate("window.__geoner.tasks.length"), page.evaluate("window.__geoner.latencies")
+
+
 def bench_annotate(corpus: Iterable, n_tasks: int = 10_000, rounds: int = 200, chromium: Optional[str] = None) -> dict:
     """Load n_tasks into the page and time `rounds` label and accept key presses.
 
@@ -70,8 +94,10 @@ def bench_annotate(corpus: Iterable, n_tasks: int = 10_000, rounds: int = 200, c
     chromium: the browser binary (default: chromium on PATH).
     Returns the figures (milliseconds per kind of key press).
     """
-    from playwright.sync_api import sync_playwright  # only the benchmark and the tests need it
-
+    try:  # only the benchmark and the tests need it
+        from playwright.sync_api import Error as BrowserError, sync_playwright
+    except ImportError:
+        raise ValueError("Playwright's Python package is missing: pip install -r requirements.txt") from None
     browser_path = find_chromium(chromium)
     with tempfile.TemporaryDirectory() as tmp:
         tasks_path = Path(tmp) / "tasks.jsonl"
@@ -82,29 +108,13 @@ def bench_annotate(corpus: Iterable, n_tasks: int = 10_000, rounds: int = 200, c
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=browser_path, headless=True)
-                page = browser.new_page(viewport={"width": 1280, "height": 800})
-                start = time.perf_counter()
-                page.goto(server.url)
-                page.wait_for_selector("body[data-ready='1']", timeout=120_000)
-                load_s = time.perf_counter() - start
-                loaded = page.evaluate("window.__geoner.tasks.length")
-                for i in tqdm(range(rounds), desc="key presses"):
-                    spot = page.evaluate(FREE_TOKEN)
-                    if spot:
-                        # A drag inside the word: a double-click would take in a following "'s".
-                        page.mouse.move(spot["x0"], spot["y"])
-                        page.mouse.down()
-                        page.mouse.move(spot["x1"], spot["y"], steps=3)
-                        page.mouse.up()
-                        page.keyboard.press("1")
-                    page.keyboard.press("a")
-                    saved = page.locator("#progress").filter(has_text=re.compile(rf"^{i + 1} of "))
-                    saved.or_(page.locator("#status.error")).wait_for()
-                    if not saved.count():
-                        raise ValueError(f"round {i + 1}: the page refused the answer: {page.inner_text('#status')}")
-                page.wait_for_timeout(200)  # let the last frame's timing land
-                latencies = page.evaluate("window.__geoner.latencies")
-                browser.close()
+                try:
+                    load_s, loaded, latencies = drive(browser.new_page(viewport={"width": 1280, "height": 800}),
+                                                      server.url, rounds)
+                finally:
+                    browser.close()
+        except BrowserError as err:
+            raise ValueError(f"the browser stopped the benchmark: {err.message}") from None
         finally:
             server.shutdown()
             server.server_close()

@@ -222,6 +222,9 @@ def from_labelstudio(path) -> Tuple[List[dict], dict]:
             continue
         data = item.get("data") if isinstance(item.get("data"), dict) else item
         text = data.get("text")
+        if not isinstance(text, str) or not text.strip():
+            problems.append(f"{where}: task {item.get('id', counts['records'])} has no non-empty data.text string")
+            continue
         default = {"source": "labelstudio", "file": path.name, "task": item.get("id")}
         meta = carried_meta(data.get("meta"), default)
         meta["labelstudio"] = {"task": item.get("id")}
@@ -239,7 +242,7 @@ def from_labelstudio(path) -> Tuple[List[dict], dict]:
             cancelled = bool(ann.get("was_cancelled"))
             counts["cancelled"] += cancelled
             try:
-                spans = labelstudio_spans(ann.get("result", []), text if isinstance(text, str) else "")
+                spans = labelstudio_spans(ann.get("result", []), text)
                 extra = {"answer": "ignore" if cancelled else "accept", "_annotator_id": labelstudio_annotator(ann)}
                 stamp = epoch(ann.get("updated_at") or ann.get("created_at"))
                 if stamp is not None:

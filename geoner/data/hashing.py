@@ -54,7 +54,9 @@ def hash_scheme(task: dict) -> str:
     if not (_is_int(ih) and _is_int(th) and isinstance(text, str)):
         return NONE
     spans = task.get("spans")
-    if not isinstance(spans, list) or not all(isinstance(s, dict) and {"start", "end", "label"} <= s.keys() for s in spans):
+    # Spans whose fields have the wrong types cannot be hashed; validation reports them.
+    if not isinstance(spans, list) or not all(isinstance(s, dict) and _is_int(s.get("start")) and _is_int(s.get("end"))
+                                              and isinstance(s.get("label"), str) for s in spans):
         return FOREIGN if ih != input_hash(text) else PROJECT
     return PROJECT if ih == input_hash(text) and th == task_hash(ih, spans) else FOREIGN
 

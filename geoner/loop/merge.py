@@ -22,7 +22,7 @@ from geoner import DataError, ValidationFailed
 from geoner.data.hashing import adopt_hashes, task_hash
 from geoner.data.jsonl import atomic_paths, iter_lines
 from geoner.data.tasks import task_spans
-from geoner.data.validate import UNDO, check_task
+from geoner.data.validate import UNDO, check_task, load_valid_tasks
 
 
 def span_key(task: dict) -> tuple:
@@ -176,8 +176,10 @@ def merge_files(reviewed: Iterable, target: Path, corpus: Iterable = (), conflic
     foreign = sum(1 for _, t in incoming if "foreign_hashes" in t.get("meta", {}))
     answers, history = latest_answers(incoming)
     target, conflicts = Path(target), Path(conflicts)
-    current = [t for _, t in iter_lines(target)] if target.exists() else []
-    others = {t["_input_hash"]: t for p in corpus for _, t in iter_lines(p)}
+    # The corpus files are read as tasks, so they must be valid ones; a broken line there is
+    # named like one in the reviewed files instead of failing inside the merge.
+    current = [t for _, _, t in load_valid_tasks([target])] if target.exists() else []
+    others = {t["_input_hash"]: t for _, _, t in load_valid_tasks(corpus)}
     result, new_conflicts, counts = merge(current, others, answers, update=update)
     old_conflicts = [c for _, c in iter_lines(conflicts)] if conflicts.exists() else []
     # A conflict already on record (the same folder merged twice) is not written again.

@@ -1,7 +1,7 @@
 """Shared logic for the geopolitical NER project: corpus I/O, hashing, validation, conversion."""
 
 LABELS = ("OFFICIAL", "BLOC", "SANCTION", "SUMMIT")
-GUIDELINES_VERSION = "1.1.0"
+GUIDELINES_VERSION = "1.2.0"
 
 
 class DataError(Exception):

@@ -105,7 +105,8 @@ def _read_txt(path: Path, name: str) -> Record:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw[:err.start].count(b"\n") + 1
-        return BadRecord(str(path), line, f"not valid UTF-8 ({err.reason} at byte {err.start})")
+        column = err.start - raw.rfind(b"\n", 0, err.start)
+        return BadRecord(str(path), line, f"not valid UTF-8 ({err.reason} at byte {column} of the line)")
     if not text.strip():
         return BadRecord(str(path), 1, "no text")
     return ArchiveDoc(name, text, {})

@@ -12,7 +12,7 @@ from geoner.data.jsonl import write_text_atomic
 from geoner.evaluate.gold import evaluate_docbin
 from geoner.evaluate.report import side_by_side
 from geoner.evaluate.scoring import format_table
-from geoner.pipeline.packaging import SOURCES, build_meta
+from geoner.pipeline.packaging import SOURCES, build_meta, pipeline_labels
 
 
 @app.command("evaluate")
@@ -39,10 +39,15 @@ def evaluate_cmd(
 def package_meta_cmd(
     output: Path = typer.Argument(..., help="meta.json to write.", dir_okay=False),
     metrics: List[Path] = typer.Argument(..., help="metrics/*.json files from evaluate.", exists=True, dir_okay=False),
+    model: Path = typer.Option(..., help="The trained pipeline being packaged; its components give the labels.",
+                               exists=True, file_okay=False),
     name: str = typer.Option("geopolitics_ner", help="Package name without the language prefix."),
     version: str = typer.Option("0.1.0", help="Package version."),
+    url: str = typer.Option(..., help="Where the project lives (its repository address once published)."),
 ):
     """Collect labels, licence, sources and measured scores into the meta that `spacy package` uses."""
-    meta = build_meta(name, version, metrics, SOURCES)
+    labels = pipeline_labels(spacy.load(model))
+    meta = build_meta(name, version, metrics, SOURCES, labels, url)
     write_text_atomic(output, srsly.json_dumps(meta, indent=2))
-    typer.echo(f"✔ Wrote package meta for en_{name} {version} ({len(metrics)} metrics files) to {output}")
+    typer.echo(f"✔ Wrote package meta for en_{name} {version} ({len(metrics)} metrics files; labels of "
+               f"{', '.join(labels)}) to {output}")

@@ -1,11 +1,15 @@
+from pathlib import Path
+
 import pytest
+import srsly
 from spacy.tokens import DocBin
 from spacy.vocab import Vocab
 
 from geoner import ValidationFailed
-from geoner.data.corpus import label_counts, load_corpus, split_corpus, tasks_to_docbin
+from geoner.data.corpus import label_counts, load_corpus, split_corpus, tasks_to_docbin, write_splits
 from geoner.data.split import near_duplicate_groups, split_tasks
 from geoner.data.tasks import task_to_doc
+from geoner.data.validate import check_task
 from helpers import task
 
 
@@ -23,11 +27,60 @@ def test_task_to_doc_raises_for_a_span_that_cannot_be_placed():
         task_to_doc(Vocab(), t)
 
 
-def test_tasks_to_docbin_names_the_task_of_an_unplaceable_span():
-    t = task("NATO met.", [("NATO", "BLOC")], paragraph=7)
-    t["spans"][0]["start"] = 1
-    with pytest.raises(ValidationFailed, match="test:7:"):
-        tasks_to_docbin([t])
+def test_tasks_to_docbin_names_the_jsonl_line_of_every_unplaceable_span():
+    good = task("NATO met.", [("NATO", "BLOC")])
+    bad = [task("G7 met.", [("G7", "BLOC")]), task("BRICS met.", [("BRICS", "BLOC")])]
+    for t in bad:
+        t["spans"][0]["start"] = 1
+    places = {bad[0]["_input_hash"]: "c.jsonl:4", bad[1]["_input_hash"]: "c.jsonl:9"}
+    with pytest.raises(ValidationFailed) as err:
+        tasks_to_docbin([good, *bad], places=places)
+    assert [p.split(": ")[0] for p in err.value.problems] == ["c.jsonl:4", "c.jsonl:9"]
+
+
+def test_tokens_of_a_text_with_odd_whitespace_validate_and_convert():
+    # spaCy gives extra whitespace its own token, so such a text rebuilds exactly.
+    t = task("NATO  met in\nVilnius\u00a0today.", [("NATO", "BLOC")])
+    assert check_task(t) == []
+    assert task_to_doc(Vocab(), t).text == t["text"]
+
+
+def _corpus_dir(tmp_path, tasks):
+    srsly.write_jsonl(tmp_path / "c.jsonl", tasks)
+    out = tmp_path / "spacy"
+    write_splits([tmp_path / "c.jsonl"], out, {"train": 0.6, "dev": 0.2, "test": 0.2}, 0)
+    return out, {p.name: p.read_bytes() for p in out.iterdir()}
+
+
+def test_a_failing_convert_leaves_every_docbin_as_it_was(tmp_path):
+    tasks = _tasks(12)
+    out, before = _corpus_dir(tmp_path, tasks)
+    broken = task("Paragraph  with a double space.", [])
+    broken["tokens"][0]["ws"] = True
+    del broken["tokens"][1]  # the second space is now covered by no token
+    for i, tok in enumerate(broken["tokens"]):
+        tok["id"] = i
+    srsly.write_jsonl(tmp_path / "c.jsonl", tasks[:6] + [broken])
+    with pytest.raises(ValidationFailed, match=r"c.jsonl:7: text ' ' at offset 10"):
+        write_splits([tmp_path / "c.jsonl"], out, {"train": 0.6, "dev": 0.2, "test": 0.2}, 0)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_convert_that_fails_while_writing_changes_no_file(tmp_path, monkeypatch):
+    out, before = _corpus_dir(tmp_path, _tasks(12))
+    srsly.write_jsonl(tmp_path / "c.jsonl", _tasks(10))
+    calls = []
+
+    def fail_third(self, path):
+        calls.append(path)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device", str(path))
+        Path(path).write_bytes(b"new")
+
+    monkeypatch.setattr(DocBin, "to_disk", fail_third)
+    with pytest.raises(OSError):
+        write_splits([tmp_path / "c.jsonl"], out, {"train": 0.6, "dev": 0.2, "test": 0.2}, 0)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
 def test_near_duplicates_share_a_group():
@@ -75,8 +128,6 @@ def test_split_rejects_ratios_that_do_not_sum_to_one():
 
 
 def test_convert_keeps_each_source_apart(tmp_path):
-    import srsly
-
     seed = [task(f"Seed paragraph {i} about BRICS.", [("BRICS", "BLOC")], source="seed", paragraph=i) for i in range(10)]
     authored = [task(f"Authored paragraph {i} about NATO.", [("NATO", "BLOC")], source="authored", paragraph=i) for i in range(20)]
     srsly.write_jsonl(tmp_path / "seed.jsonl", seed)
@@ -88,8 +139,6 @@ def test_convert_keeps_each_source_apart(tmp_path):
 
 
 def test_load_corpus_refuses_rejected_tasks(tmp_path):
-    import srsly
-
     srsly.write_jsonl(tmp_path / "c.jsonl", [task("NATO met.", [("NATO", "BLOC")], answer="reject")])
     with pytest.raises(ValidationFailed, match=r"c.jsonl:1: answer is 'reject'"):
         load_corpus([tmp_path / "c.jsonl"])

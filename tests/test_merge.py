@@ -4,9 +4,9 @@ import sys
 import pytest
 import srsly
 
-from geoner import ValidationFailed
+from geoner import DataError, ValidationFailed
 from geoner.data.jsonl import iter_lines
-from geoner.loop.merge import merge, read_reviewed
+from geoner.loop.merge import merge, merge_files, read_reviewed, reviewed_files
 from helpers import task
 from conftest import FIXTURES, ROOT
 
@@ -69,7 +69,7 @@ def test_merge_accepts_prodigy_task_hash_of_the_question():
     ("bad_truncated.jsonl", "not valid JSON"),
     ("bad_misaligned.jsonl", "does not align with tokens"),
     ("bad_unknown_label.jsonl", "unknown label"),
-    ("bad_missing_hash.jsonl", "missing required field '_input_hash'"),
+    ("bad_missing_hash.jsonl", "task lacks required field '_input_hash'"),
     ("bad_not_utf8.jsonl", "not valid UTF-8"),
 ])
 def test_merge_cli_refuses_bad_input_and_leaves_corpus_untouched(tmp_path, name, reason):
@@ -105,3 +105,55 @@ def test_merge_cli_loses_nothing(tmp_path):
     assert "rejected 1" in run.stdout
     for t in incoming:
         assert t["answer"] == "reject" or t["_input_hash"] in kept | parked
+
+
+def _review_folder(tmp_path):
+    done = tmp_path / "done"
+    done.mkdir()
+    srsly.write_jsonl(done / "a.jsonl", [task(A, [("Kallas", "OFFICIAL")]), task(B, [("NATO", "BLOC")])])
+    srsly.write_jsonl(done / "b.jsonl", [task(A, [("Rubio", "OFFICIAL")])])
+    return done
+
+
+def test_merging_the_same_folder_twice_records_each_conflict_once(tmp_path):
+    done, target, conflicts = _review_folder(tmp_path), tmp_path / "reviewed.jsonl", tmp_path / "conflicts.jsonl"
+    first = merge_files([done], target, conflicts=conflicts)
+    second = merge_files([done], target, conflicts=conflicts)
+    assert (first["conflicts_written"], second["conflicts_written"]) == (1, 0)
+    assert len(list(iter_lines(conflicts))) == 1
+    assert [t["text"] for _, t in iter_lines(target)] == [B]
+
+
+def test_a_conflicts_path_that_is_a_folder_fails_before_the_target_changes(tmp_path):
+    done, target = _review_folder(tmp_path), tmp_path / "reviewed.jsonl"
+    srsly.write_jsonl(target, [task(C, [("G7 price cap", "SANCTION")])])
+    before = target.read_bytes()
+    (tmp_path / "conflicts").mkdir()
+    with pytest.raises(DataError, match="conflicts:0: is a folder"):
+        merge_files([done], target, conflicts=tmp_path / "conflicts")
+    assert target.read_bytes() == before
+
+
+def test_a_failing_conflicts_write_leaves_the_target_unchanged(tmp_path, monkeypatch):
+    done, target, conflicts = _review_folder(tmp_path), tmp_path / "reviewed.jsonl", tmp_path / "conflicts.jsonl"
+    srsly.write_jsonl(target, [task(C, [("G7 price cap", "SANCTION")])])
+    before = target.read_bytes()
+    real = srsly.write_jsonl
+
+    def fail_on_conflicts(path, records):
+        if ".conflicts.jsonl." in str(path):
+            raise OSError(28, "No space left on device", str(path))
+        real(path, records)
+
+    monkeypatch.setattr(srsly, "write_jsonl", fail_on_conflicts)
+    with pytest.raises(OSError):
+        merge_files([done], target, conflicts=conflicts)
+    assert target.read_bytes() == before and not conflicts.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["done", "reviewed.jsonl"]
+
+
+def test_reviewed_files_refuses_a_json_export_in_the_folder(tmp_path):
+    done = _review_folder(tmp_path)
+    (done / "export.json").write_text("[]", encoding="utf-8")
+    with pytest.raises(DataError, match=r"export.json:1: a .json file in a review folder is not read"):
+        reviewed_files([done])

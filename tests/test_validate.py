@@ -10,8 +10,8 @@ from conftest import FIXTURES, ROOT
 BAD = [
     ("bad_truncated.jsonl", 2, "not valid JSON"),
     ("bad_not_utf8.jsonl", 2, "not valid UTF-8"),
-    ("bad_missing_field.jsonl", 2, "missing required field 'tokens'"),
-    ("bad_missing_hash.jsonl", 2, "missing required field '_input_hash'"),
+    ("bad_missing_field.jsonl", 2, "task lacks required field 'tokens'"),
+    ("bad_missing_hash.jsonl", 2, "task lacks required field '_input_hash'"),
     ("bad_unknown_label.jsonl", 2, "unknown label 'ORG'"),
     ("bad_offsets.jsonl", 2, "lie outside the text"),
     ("bad_misaligned.jsonl", 2, "does not align with tokens"),
@@ -69,3 +69,36 @@ def test_seed_corpus_validates_clean():
     problems, counts = validate_files([ROOT / "corpus/seed.jsonl", ROOT / "corpus/authored.jsonl"])
     assert problems == []
     assert counts["tasks"] > 300
+
+
+def _bloc_task(text, surface):
+    from geoner.data.tasks import make_task
+
+    start = text.index(surface)
+    return make_task(text, [{"start": start, "end": start + len(surface), "label": "BLOC"}], {"source": "test"})
+
+
+@pytest.mark.parametrize("text,surface", [
+    ("The trade bloc (Mercosur) met.", "(Mercosur)"),
+    ("Leaders of the \u201cQuad\u201d met.", "\u201cQuad\u201d"),
+    ("The group [G7] met.", "[G7]"),
+])
+def test_validate_refuses_a_span_wrapped_in_its_own_brackets(text, surface):
+    from geoner.data.validate import check_task
+
+    assert [p for p in check_task(_bloc_task(text, surface)) if "is wrapped in its own" in p], surface
+
+
+def test_validate_keeps_brackets_that_belong_to_the_phrase():
+    from geoner.data.validate import check_task
+
+    assert check_task(_bloc_task("Members of the (Arab) League met.", "(Arab) League")) == []
+
+
+def test_validate_reports_wrong_types_in_json_terms():
+    from geoner.data.validate import check_task
+
+    t = _bloc_task("NATO met.", "NATO")
+    t["spans"][0]["start"], t["tokens"][1]["ws"] = "0", 1
+    assert check_task(t) == ["token 1 field 'ws' is an integer (1), expected a boolean",
+                             "span 0 field 'start' is a string (\"0\"), expected an integer"]

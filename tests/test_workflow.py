@@ -5,68 +5,64 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
-import pytest
 import srsly
 
 from geoner import LABELS
 from geoner.data.jsonl import iter_lines
 from geoner.data.tasks import make_task
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, spacy_project
 
-TINY = ["--vars.max_steps", "6", "--vars.eval_frequency", "3"]
-SKIP_DIRS = {".git", "training", "packages", "metrics", "__pycache__", ".pytest_cache"}
-
-
-def spacy_project(project: Path, *args) -> str:
-    run = subprocess.run([sys.executable, "-m", "spacy", "project", "run", *args, str(project), *TINY],
-                         capture_output=True, text=True, cwd=project)
-    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    return run.stdout
-
-
-@pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    dest = tmp_path_factory.mktemp("project") / "p"
-    shutil.copytree(ROOT, dest, ignore=lambda d, names: [n for n in names if n in SKIP_DIRS or n == "spacy"])
-    (dest / "training").mkdir()
-    (dest / "training" / "README.md").write_text("models", encoding="utf-8")
-    return dest
+# With six training steps the NER has learnt nothing yet, so the scores below come from what
+# must work whatever the training: gold conversion, the bloc entity ruler and strict scoring.
+# Measured: BLOC F 0.83 and overall precision 0.79 on the test split (0.77 and 0.71 on its
+# authored part). A pipeline that lost its patterns, its labels or the gold spans scores 0; one
+# whose untrained NER floods the text with guesses (as after a single step) scores a precision
+# near 0.01.
+BLOC_F_FLOOR = 0.5
+PRECISION_FLOOR = 0.3
 
 
-def test_all_workflow_builds_metrics_report_and_wheel(project):
-    spacy_project(project, "all")
-    for name in ("test", "test_seed", "test_authored"):
-        scores = json.loads((project / "metrics" / f"{name}.json").read_text())
-        assert set(scores["per_label"]) == set(LABELS) and 0.0 <= scores["f"] <= 1.0
-    assert "<table>" in (project / "metrics/report.html").read_text(encoding="utf-8")
-    wheels = list((project / "packages").rglob("en_geopolitics_ner-0.1.0-py3-none-any.whl"))
+def test_all_workflow_builds_metrics_report_and_wheel(built_project):
+    for name in ("test", "test_authored"):
+        scores = json.loads((built_project / "metrics" / f"{name}.json").read_text())
+        assert set(scores["per_label"]) == set(LABELS)
+        assert scores["per_label"]["BLOC"]["f"] >= BLOC_F_FLOOR, (name, scores["per_label"]["BLOC"])
+        assert scores["p"] >= PRECISION_FLOOR, (name, scores["p"])
+    report = (built_project / "metrics/report.html").read_text(encoding="utf-8")
+    assert "<table>" in report and 'class="diff"' in report
+    wheels = list((built_project / "packages").rglob("en_geopolitics_ner-0.1.0-py3-none-any.whl"))
     assert len(wheels) == 1
 
 
-def test_second_run_skips_every_step(project):
-    out = spacy_project(project, "all")
+def test_second_run_skips_every_step(built_project):
+    out = spacy_project(built_project, "all")
     assert out.count("nothing changed") == 7, out
 
 
-def test_wheel_installs_and_loads_by_name(project, tmp_path):
-    wheel = next((project / "packages").rglob("*.whl"))
+def test_wheel_installs_and_loads_by_name_and_finds_a_bloc(built_project, tmp_path):
+    wheel = next((built_project / "packages").rglob("*.whl"))
     site = tmp_path / "site"
     run = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--target",
                           str(site), str(wheel)], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     code = ("import json, spacy; nlp = spacy.load('en_geopolitics_ner'); "
             "doc = nlp('Chancellor Friedrich Merz joined NATO leaders at the summit on new sanctions.'); "
-            "print(json.dumps({'labels': list(nlp.get_pipe('ner').labels), 'path': str(nlp.path), "
+            "meta = json.load(open(nlp.path / 'meta.json')); "
+            "print(json.dumps({'meta': meta, 'path': str(nlp.path), "
             "'ents': [(e.text, e.label_) for e in doc.ents]}))")
     env = {**os.environ, "PYTHONPATH": str(site)}
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout.strip().splitlines()[-1])
-    assert sorted(result["labels"]) == sorted(LABELS)
     assert result["path"].startswith(str(site))
-    assert all(label in LABELS for _, label in result["ents"])
+    # The bloc ruler ships in the wheel, so NATO is found however little the NER was trained.
+    assert ["NATO", "BLOC"] in result["ents"], result["ents"]
+    # Read from the packaged meta.json: nlp.meta recomputes labels from components that have some.
+    labels = result["meta"]["labels"]
+    assert sorted(labels["ner"]) == sorted(LABELS) and "BLOC" in labels["entity_ruler"]
+    assert labels["span_edge_rules"] == []
+    assert result["meta"]["url"] and all(s["url"] and s["license"] for s in result["meta"]["sources"])
 
 
 def _corrected(task, marks):
@@ -88,7 +84,8 @@ GOLD = [
 ]
 
 
-def test_annotation_loop_preannotates_merges_and_retrains(project):
+def test_annotation_loop_preannotates_merges_and_retrains(built_project):
+    project = built_project
     shutil.copy(FIXTURES / "new_article.txt", project / "seeds" / "new_article.txt")
     out = spacy_project(project, "preannotate")
     assert "skipped 37 already in the corpus" in out

@@ -12,4 +12,4 @@ app = typer.Typer(
 )
 
 # Importing the modules registers their commands on ``app``.
-from geoner.cli import corpus, experiments, loop, model  # noqa: E402,F401
+from geoner.cli import annotate, archive, corpus, experiments, interop, loop, model  # noqa: E402,F401

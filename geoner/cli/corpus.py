@@ -11,7 +11,7 @@ from geoner.data.corpus import label_counts, load_corpus, write_splits
 from geoner.data.jsonl import write_jsonl_atomic, write_text_atomic
 from geoner.data.markup import compile_sources
 from geoner.data.stats import corpus_stats, replace_block, stats_markdown
-from geoner.data.validate import validate_files
+from geoner.data.validate import describe_scheme, validate_files
 from geoner.pipeline.patterns import build_patterns
 
 EXISTING = dict(exists=True, dir_okay=True, readable=True)
@@ -38,10 +38,15 @@ def compile_cmd(
 def validate_cmd(
     inputs: List[Path] = typer.Argument(..., help="JSONL files to check together.", **EXISTING_FILE),
     report: Optional[Path] = typer.Option(None, help="Write the counts as JSON here when all is valid.", dir_okay=False),
+    incoming: bool = typer.Option(False, "--incoming", help="Files from another tool (a db-out export, an import, the page's answers): accept their hashes and repeated texts."),
 ):
     """Check encoding, JSON, field types, labels, offsets, tokens, span edges, overlaps, hashes and
-    duplicates. Prints FILE:LINE: reason for each problem; exits 1 if any."""
-    problems, counts = validate_files(inputs)
+    duplicates. Prints which hash scheme each file follows, then FILE:LINE: reason for each
+    problem; exits 1 if any."""
+    schemes: dict = {}
+    problems, counts = validate_files(inputs, incoming=incoming, schemes=schemes)
+    for path, (scheme, per_task) in schemes.items():
+        typer.echo(f"{path}: hashes: {describe_scheme(scheme, per_task)}")
     for p in problems:
         typer.echo(p, err=True)
     if problems:

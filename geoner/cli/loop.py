@@ -47,7 +47,11 @@ def merge_cmd(
     c = merge_files(reviewed, target, corpus, conflicts, update)
     typer.echo(f"✔ Merged {c['reviewed']:,} reviewed tasks into {target}: added {c['added']}, "
                f"updated {c['updated']}, unchanged {c['unchanged']}, conflicts {c['conflicts']} "
-               f"({c['conflicts_written']} new in {conflicts}), rejected {c['rejected']}, ignored {c['ignored']}")
+               f"({c['conflicts_written']} new in {conflicts}), rejected {c['rejected']}, ignored {c['ignored']}, "
+               f"superseded {c['superseded']}, withdrawn {c['withdrawn']}")
+    if c["foreign_hashes"]:
+        typer.echo(f"  {c['foreign_hashes']} reviewed task(s) carried another tool's hashes: matched by text, "
+                   f"given this project's hashes, the originals kept in meta.foreign_hashes")
 
 
 @app.command("agreement")

@@ -14,7 +14,7 @@ from geoner.evaluate.gold import analyse, docbin_docs, jsonl_gold, load_gold
 from geoner.evaluate.report import side_by_side
 from geoner.evaluate.robustness import robustness_table, run_robustness, summarize_robustness
 from geoner.evaluate.scoring import doc_spans, format_table
-from geoner.pipeline.packaging import SOURCES, build_meta
+from geoner.pipeline.packaging import SOURCES, build_meta, pipeline_labels
 
 
 def write_analysis(metrics_dir: Path, name: str, scores: dict, errors: dict, title: str) -> None:
@@ -73,6 +73,8 @@ def score_dev_cmd(
     a set whose file is absent is skipped with a message."""
     sets = named_paths(data)
     present = {name: path for name, path in sets.items() if path.exists()}
+    # The folder is the step's declared output, so it exists even when no set is present.
+    Path(metrics_dir).mkdir(parents=True, exist_ok=True)
     for name, path in sets.items():
         if name not in present:
             typer.echo(f"ℹ {name}: {path} is absent; skipped")
@@ -116,10 +118,15 @@ def robustness_cmd(
 def package_meta_cmd(
     output: Path = typer.Argument(..., help="meta.json to write.", dir_okay=False),
     metrics: List[Path] = typer.Argument(..., help="metrics/*.json files from evaluate.", exists=True, dir_okay=False),
+    model: Path = typer.Option(..., help="The trained pipeline being packaged; its components give the labels.",
+                               exists=True, file_okay=False),
     name: str = typer.Option("geopolitics_ner", help="Package name without the language prefix."),
     version: str = typer.Option("0.1.0", help="Package version."),
+    url: str = typer.Option(..., help="Where the project lives (its repository address once published)."),
 ):
     """Collect labels, licence, sources and measured scores into the meta that `spacy package` uses."""
-    meta = build_meta(name, version, metrics, SOURCES)
+    labels = pipeline_labels(spacy.load(model))
+    meta = build_meta(name, version, metrics, SOURCES, labels, url)
     write_text_atomic(output, srsly.json_dumps(meta, indent=2))
-    typer.echo(f"✔ Wrote package meta for en_{name} {version} ({len(metrics)} metrics files) to {output}")
+    typer.echo(f"✔ Wrote package meta for en_{name} {version} ({len(metrics)} metrics files; labels of "
+               f"{', '.join(labels)}) to {output}")

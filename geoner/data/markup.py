@@ -5,10 +5,12 @@ characters. Compiling checks every span against the guidelines, so an authoring 
 as ``FILE:LINE: reason`` instead of a quietly wrong offset.
 """
 import re
+import unicodedata
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 from geoner import LABELS, DataError, ValidationFailed
+from geoner.data.jsonl import iter_text_lines
 from geoner.data.tasks import make_task
 from geoner.data.validate import check_task
 
@@ -26,6 +28,9 @@ def parse_markup(line: str) -> Tuple[str, List[dict]]:
             continue
         if ch == "\\":
             raise ValueError(f"column {i + 1}: lone backslash (write \\\\ for a literal one)")
+        if ch == "\ufeff" or unicodedata.category(ch) in ("Cc", "Zl", "Zp"):
+            raise ValueError(f"column {i + 1}: invisible character U+{ord(ch):04X} (a paragraph is one line of "
+                             "printable text; write a space)")
         if ch == "[":
             if open_at is not None:
                 raise ValueError(f"column {i + 1}: '[' inside a span (spans never nest; write \\[ for a literal bracket)")
@@ -55,17 +60,17 @@ def parse_markup(line: str) -> Tuple[str, List[dict]]:
 
 def read_markup(path) -> List[Tuple[int, str]]:
     """(line number, line) for each paragraph line, skipping comments and blank lines."""
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError as err:
-        raise DataError(path, 1, f"not valid UTF-8 ({err.reason})") from None
-    return [(n, l) for n, l in enumerate(lines, 1) if l.strip() and not l.lstrip().startswith("#")]
+    return [(n, l) for n, l in iter_text_lines(path) if l.strip() and not l.lstrip().startswith("#")]
+
+
+def raw_lines(path) -> List[Tuple[int, str]]:
+    """(line number, paragraph) of a raw article: every non-empty line, as in the seed."""
+    return [(n, l) for n, l in iter_text_lines(path) if l.strip()]
 
 
 def raw_paragraphs(path) -> List[str]:
     """Paragraphs of a raw article: every non-empty line, as in the seed."""
-    return [l for l in Path(path).read_text(encoding="utf-8").splitlines() if l.strip()]
+    return [l for _, l in raw_lines(path)]
 
 
 def compile_markup(path, source: str = "authored", raw: Optional[str] = None) -> Tuple[List[dict], Dict[str, int]]:
@@ -76,10 +81,18 @@ def compile_markup(path, source: str = "authored", raw: Optional[str] = None) ->
     raw: an optional raw article whose paragraphs the markup must reproduce in order.
     Returns (tasks, counts); raises ValidationFailed with every problem found.
     """
-    problems, tasks, first_seen = [], [], {}
+    placed, counts, problems = _compile(path, source, raw)
+    if problems:
+        raise ValidationFailed(problems)
+    return [task for _, task in placed], counts
+
+
+def _compile(path, source: str, raw: Optional[str]) -> Tuple[List[Tuple[int, dict]], Dict[str, int], List[str]]:
+    """(markup line, task) pairs, counts and problems of one markup file."""
+    problems, placed, first_seen = [], [], {}
     counts = {"paragraphs": 0, "duplicates": 0}
     lines = read_markup(path)
-    originals = raw_paragraphs(raw) if raw else None
+    originals = raw_lines(raw) if raw else None
     if originals is not None and len(originals) != len(lines):
         problems.append(f"{path}:1: has {len(lines)} paragraphs but {raw} has {len(originals)}")
     for idx, (n, line) in enumerate(lines):
@@ -92,8 +105,8 @@ def compile_markup(path, source: str = "authored", raw: Optional[str] = None) ->
         if text != text.strip():
             problems.append(f"{path}:{n}: paragraph has leading or trailing whitespace")
             continue
-        if originals is not None and idx < len(originals) and text != originals[idx]:
-            problems.append(f"{path}:{n}: text differs from paragraph {idx} of {raw}")
+        if originals is not None and idx < len(originals) and text != originals[idx][1]:
+            problems.append(f"{path}:{n}: text differs from paragraph {idx} of {raw} (its line {originals[idx][0]})")
             continue
         meta = {"source": source, "file": str(raw or path), "paragraph": idx}
         try:
@@ -112,10 +125,8 @@ def compile_markup(path, source: str = "authored", raw: Optional[str] = None) ->
                 counts["duplicates"] += 1
             continue
         first_seen[key] = (n, task)
-        tasks.append(task)
-    if problems:
-        raise ValidationFailed(problems)
-    return tasks, counts
+        placed.append((n, task))
+    return placed, counts, problems
 
 
 def markup_files(inputs) -> List[Path]:
@@ -132,24 +143,25 @@ def compile_sources(inputs, source: str = "authored", raw: Optional[str] = None)
     Returns (tasks, counts); raises ValidationFailed with every problem of every file, including
     a paragraph that repeats one of another file.
     """
-    tasks, problems = [], []
+    tasks, problems, seen = [], [], {}
     counts = {"files": 0, "paragraphs": 0, "duplicates": 0}
     for path in markup_files(inputs):
         counts["files"] += 1
         try:
-            file_tasks, file_counts = compile_markup(path, source=source, raw=raw)
-        except (ValidationFailed, DataError) as err:
-            problems.extend(getattr(err, "problems", [str(err)]))
+            placed, file_counts, file_problems = _compile(path, source, raw)
+        except DataError as err:
+            problems.append(str(err))
             continue
-        tasks.extend(file_tasks)
+        problems.extend(file_problems)
         counts["paragraphs"] += file_counts["paragraphs"]
         counts["duplicates"] += file_counts["duplicates"]
-    seen = {}
-    for t in tasks:
-        where = f"{t['meta']['file']} paragraph {t['meta']['paragraph']}"
-        if t["_input_hash"] in seen:
-            problems.append(f"{where}: same text as {seen[t['_input_hash']]}")
-        seen.setdefault(t["_input_hash"], where)
+        for n, task in placed:
+            here = f"{path}:{n}"
+            if task["_input_hash"] in seen:
+                problems.append(f"{here}: same text as {seen[task['_input_hash']]}")
+                continue
+            seen[task["_input_hash"]] = here
+            tasks.append(task)
     if problems:
         raise ValidationFailed(problems)
     return tasks, counts

@@ -4,7 +4,6 @@ import re
 from typing import Dict, List, Sequence
 
 import numpy as np
-from sklearn.model_selection import GroupKFold, GroupShuffleSplit
 
 WORD_RE = re.compile(r"\w+")
 NEAR_DUP_JACCARD = 0.8
@@ -60,6 +59,9 @@ def split_tasks(tasks: List[dict], ratios: Dict[str, float], seed: int) -> Dict[
 
 
 def _group_cut(idx, groups, share, seed):
+    # Imported here: scikit-learn takes seconds to import, and most commands never split.
+    from sklearn.model_selection import GroupShuffleSplit
+
     if share <= 0 or len(set(groups)) < 2:
         return idx, idx[:0]
     splitter = GroupShuffleSplit(n_splits=1, test_size=share, random_state=seed)
@@ -70,6 +72,8 @@ def _group_cut(idx, groups, share, seed):
 def kfold_indices(tasks: List[dict], k: int, seed: int):
     """Yield (train_idx, test_idx) for k grouped folds; groups are shuffled with the seed so
     fold membership is reproducible but not tied to file order."""
+    from sklearn.model_selection import GroupKFold
+
     groups = np.array(near_duplicate_groups([t["text"] for t in tasks]))
     rng = np.random.RandomState(seed)
     relabel = rng.permutation(groups.max() + 1)

@@ -5,8 +5,10 @@ from typing import Dict, List, Optional, Tuple
 import spacy
 from spacy.tokens import Doc, DocBin
 
+from geoner import DataError
 from geoner.data.jsonl import iter_lines
 from geoner.data.tasks import Span3, task_spans
+from geoner.data.validate import field_problems
 from geoner.evaluate.errors import bootstrap_f, error_table
 from geoner.evaluate.scoring import doc_spans, score_pipeline
 
@@ -24,10 +26,21 @@ def docbin_gold(path) -> Gold:
     return [d.text for d in docs], [doc_spans(d) for d in docs]
 
 
+GOLD_TYPES = {"text": str, "spans": list}
+GOLD_SPAN_TYPES = {"start": int, "end": int, "label": str}
+
+
 def jsonl_gold(path) -> Gold:
     """(texts, gold spans) from a JSONL file of {"text", "spans"} records (tasks or an eval set)."""
-    rows = [obj for _, obj in iter_lines(path)]
-    return [r["text"] for r in rows], [task_spans(r) for r in rows]
+    texts, gold = [], []
+    for line, row in iter_lines(path):
+        problems = field_problems(row, GOLD_TYPES, "record")
+        problems = problems or [p for j, s in enumerate(row["spans"]) for p in field_problems(s, GOLD_SPAN_TYPES, f"span {j}")]
+        if problems:
+            raise DataError(path, line, "; ".join(problems))
+        texts.append(row["text"])
+        gold.append(task_spans(row))
+    return texts, gold
 
 
 def load_gold(path) -> Gold:

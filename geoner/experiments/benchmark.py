@@ -3,6 +3,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 import spacy
+from tqdm import tqdm
 
 import geoner.pipeline.components  # noqa: F401  (span_edge_rules factory)
 from geoner import LABELS
@@ -36,6 +37,9 @@ def compose(model: Path, rules: List[str], patterns: Path, output: Path) -> Path
     rules: any of "ruler_bloc" (BLOC phrase patterns after the NER), "ruler_bloc_first" (the same
         before the NER, which then keeps those spans), "ruler_all" (all patterns), "edges".
     """
+    unknown = [r for r in rules if r not in ("ruler_bloc", "ruler_bloc_first", "ruler_all", "edges")]
+    if unknown:
+        raise ValueError(f"unknown rule set {unknown[0]!r}")
     nlp = spacy.load(model)
     for name in RULE_PIPES:
         if name in nlp.pipe_names:
@@ -45,10 +49,8 @@ def compose(model: Path, rules: List[str], patterns: Path, output: Path) -> Path
             where = {"before": "ner"} if rule.endswith("_first") else {}
             ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": False}, **where)
             ruler.add_patterns(read_patterns(patterns, None if rule == "ruler_all" else ["BLOC"]))
-        elif rule == "edges":
-            nlp.add_pipe("span_edge_rules")
         else:
-            raise ValueError(f"unknown rule set {rule!r}")
+            nlp.add_pipe("span_edge_rules")
     output.parent.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(output)
     return output
@@ -115,7 +117,7 @@ def run_benchmark(config: Path, data_dir: Path, work_dir: Path, patterns: Path, 
     pipelines["baseline: en_core_web_sm mapped"] = sm
     results["baseline: en_core_web_sm mapped"] = {"size_mb": dir_size_mb(Path(sm.path))}
     mapping["baseline: en_core_web_sm mapped"] = BASELINE_MAP
-    for row, nlp in pipelines.items():
+    for row, nlp in tqdm(pipelines.items(), desc="scoring", unit=" pipelines"):
         results[row].update(measure(nlp, sets, mapping.get(row)))
     speed_texts = [t for texts, _ in sets.values() for t in texts] * 2
     log(f"Timing {len(pipelines)} pipelines on {len(speed_texts)} texts, in turns ...")

@@ -1,8 +1,6 @@
 """Agreement between two annotation passes over the same texts."""
 from typing import List, Tuple
 
-from sklearn.metrics import cohen_kappa_score
-
 from geoner import DataError
 from geoner.evaluate.scoring import strict_scores
 from geoner.data.tasks import task_spans
@@ -37,6 +35,8 @@ def agreement(a: List[Tuple[str, dict]], b: List[Tuple[str, dict]]) -> dict:
     for k in shared:
         ta += token_labels(ia[k]["text"], ia[k]["spans"])
         tb += token_labels(ib[k]["text"], ib[k]["spans"])
+    from sklearn.metrics import cohen_kappa_score  # slow to import; only this command needs it
+
     kappa = cohen_kappa_score(ta, tb) if len(set(ta) | set(tb)) > 1 else 1.0
     return {"texts": len(shared), "only_in_a": len(ia) - len(shared), "only_in_b": len(ib) - len(shared),
             "tokens": len(ta), "span_f1": scores, "token_kappa": kappa}

@@ -1,9 +1,16 @@
 """Merging reviewed annotations into the corpus without losing or overwriting anything.
 
-Reviewed files may come from ``prodigy db-out``, from several annotators or from hand edits.
-Prodigy keeps a task's ``_task_hash`` when an annotator edits its spans (the hash names the
-question, not the answer), so incoming task hashes are not checked; the merged record gets the
-task hash of its accepted spans.
+Reviewed files may come from ``prodigy db-out``, from the annotation page, from an import, from
+several annotators or from hand edits. Their hashes are identifiers of the tool that wrote them:
+Prodigy hashes with its own function, rehashes what ``ner.manual`` streams and keeps a task's
+``_task_hash`` when an annotator edits its spans. So incoming tasks are matched by their text;
+what is merged gets this project's hashes, and different incoming values are kept in
+``meta["foreign_hashes"]``.
+
+Within one file, the answers of one annotator (``_annotator_id``) to one text form a history:
+the last one counts, and an ``"undo"`` answer (written by the annotation page) withdraws the
+answer before it. Earlier answers stay in the file; they are counted as superseded, never merged.
+Records without an annotator id are each a version of their own.
 """
 from collections import OrderedDict
 from pathlib import Path
@@ -12,30 +19,67 @@ from typing import Dict, Iterable, List, Tuple
 import srsly
 
 from geoner import DataError, ValidationFailed
-from geoner.data.hashing import task_hash
+from geoner.data.hashing import adopt_hashes, task_hash
 from geoner.data.jsonl import atomic_paths, iter_lines
 from geoner.data.tasks import task_spans
-from geoner.data.validate import check_task
+from geoner.data.validate import UNDO, check_task, load_valid_tasks
 
 
 def span_key(task: dict) -> tuple:
     return tuple(sorted(task_spans(task)))
 
 
+def read_incoming(path, problems: list) -> List[Tuple[int, dict]]:
+    """(line, task) for each valid task of a file from any tool, with this project's hashes (see
+    geoner.data.hashing.adopt_hashes); each problem is appended to ``problems`` as FILE:LINE: reason."""
+    out = []
+    try:
+        for line, task in iter_lines(path):
+            reasons = check_task(task, incoming=True)
+            if task.get("answer") == UNDO and not isinstance(task.get("_annotator_id"), str):
+                reasons.append("an 'undo' answer needs the _annotator_id whose answer it withdraws")
+            problems.extend(f"{path}:{line}: {r}" for r in reasons)
+            if not reasons:
+                out.append((line, adopt_hashes(task)))
+    except DataError as err:  # a truncated line or a bad byte ends that file
+        problems.append(str(err))
+    return out
+
+
 def read_reviewed(paths) -> List[Tuple[str, dict]]:
-    """All tasks of the reviewed files as (FILE:LINE, task); every invalid one is an error."""
+    """All tasks of the reviewed files as (FILE:LINE, task) with this project's hashes; every
+    invalid one is an error (ValidationFailed lists them all)."""
     out, problems = [], []
     for path in paths:
-        try:
-            for line, task in iter_lines(path):
-                where = f"{path}:{line}"
-                problems.extend(f"{where}: {r}" for r in check_task(task, check_task_hash=False))
-                out.append((where, task))
-        except DataError as err:  # a truncated line or a bad byte ends that file
-            problems.append(str(err))
+        out.extend((f"{path}:{line}", task) for line, task in read_incoming(path, problems))
     if problems:
         raise ValidationFailed(problems)
     return out
+
+
+def latest_answers(reviewed: List[Tuple[str, dict]]) -> Tuple[List[Tuple[str, dict]], dict]:
+    """Keep each annotator's last answer per text and file; drop those withdrawn by an undo.
+
+    reviewed: (FILE:LINE, task) pairs from read_reviewed, in file order.
+    Returns (the answers that count, in their original order; counts of superseded and
+    withdrawn answers).
+    """
+    last: Dict[tuple, int] = {}
+    for i, (origin, task) in enumerate(reviewed):
+        annotator = task.get("_annotator_id")
+        if isinstance(annotator, str):
+            last[(origin.rsplit(":", 1)[0], annotator, task["_input_hash"])] = i
+    counts = {"superseded": 0, "withdrawn": 0}
+    kept = []
+    for i, (origin, task) in enumerate(reviewed):
+        annotator = task.get("_annotator_id")
+        if isinstance(annotator, str) and last[(origin.rsplit(":", 1)[0], annotator, task["_input_hash"])] != i:
+            counts["superseded"] += 1
+        elif task["answer"] == UNDO:
+            counts["withdrawn"] += 1
+        else:
+            kept.append((origin, task))
+    return kept, counts
 
 
 def merge(target: List[dict], others: Dict[int, dict], reviewed: List[Tuple[str, dict]],
@@ -56,8 +100,10 @@ def merge(target: List[dict], others: Dict[int, dict], reviewed: List[Tuple[str,
             counts["rejected"] += 1
         elif task["answer"] == "ignore":
             counts["ignored"] += 1
-        else:
+        elif task["answer"] == "accept":
             by_input.setdefault(task["_input_hash"], []).append((origin, task))
+        else:  # an undo must have been resolved by latest_answers
+            raise ValueError(f"{origin}: answer {task['answer']!r} cannot be merged")
     result = list(target)
     index = {t["_input_hash"]: i for i, t in enumerate(result)}
     conflicts = []
@@ -127,10 +173,14 @@ def merge_files(reviewed: Iterable, target: Path, corpus: Iterable = (), conflic
     Returns the counts.
     """
     incoming = read_reviewed(reviewed_files(reviewed))
+    foreign = sum(1 for _, t in incoming if "foreign_hashes" in t.get("meta", {}))
+    answers, history = latest_answers(incoming)
     target, conflicts = Path(target), Path(conflicts)
-    current = [t for _, t in iter_lines(target)] if target.exists() else []
-    others = {t["_input_hash"]: t for p in corpus for _, t in iter_lines(p)}
-    result, new_conflicts, counts = merge(current, others, incoming, update=update)
+    # The corpus files are read as tasks, so they must be valid ones; a broken line there is
+    # named like one in the reviewed files instead of failing inside the merge.
+    current = [t for _, _, t in load_valid_tasks([target])] if target.exists() else []
+    others = {t["_input_hash"]: t for _, _, t in load_valid_tasks(corpus)}
+    result, new_conflicts, counts = merge(current, others, answers, update=update)
     old_conflicts = [c for _, c in iter_lines(conflicts)] if conflicts.exists() else []
     # A conflict already on record (the same folder merged twice) is not written again.
     known = {srsly.json_dumps(c, sort_keys=True) for c in old_conflicts}
@@ -141,5 +191,5 @@ def merge_files(reviewed: Iterable, target: Path, corpus: Iterable = (), conflic
     with atomic_paths(target, conflicts) as (tmp_target, tmp_conflicts):
         srsly.write_jsonl(tmp_target, result)
         srsly.write_jsonl(tmp_conflicts, old_conflicts + fresh)
-    counts.update(reviewed=len(incoming), conflicts_written=len(fresh))
+    counts.update(reviewed=len(incoming), conflicts_written=len(fresh), foreign_hashes=foreign, **history)
     return counts

@@ -10,6 +10,7 @@ from geoner.data.hashing import input_hash
 from geoner.data.jsonl import iter_lines, write_jsonl_atomic
 from geoner.data.markup import raw_paragraphs
 from geoner.data.tasks import make_task
+from geoner.data.validate import load_valid_tasks
 from geoner.pipeline.patterns import read_patterns
 
 
@@ -26,7 +27,8 @@ def iter_texts(source) -> Iterator[Tuple[str, int, str]]:
             text = obj.get("text")
             if not isinstance(text, str) or not text.strip():
                 raise DataError(source, line, "record has no non-empty 'text' string")
-            yield str(source), obj.get("meta", {}).get("paragraph", line - 1), text
+            meta = obj.get("meta")
+            yield str(source), meta.get("paragraph", line - 1) if isinstance(meta, dict) else line - 1, text
 
 
 def preannotate(nlp, records: Iterable[Tuple[str, int, str]], known: Set[int], stats: dict,
@@ -68,7 +70,7 @@ def preannotate_file(model: str, source: Path, output: Path, corpus: Iterable = 
     patterns: pattern JSONL whose matches are added where the model found nothing.
     batch_size: texts per nlp.pipe batch.
     """
-    known = {t["_input_hash"] for path in corpus for _, t in iter_lines(path)}
+    known = {t["_input_hash"] for _, _, t in load_valid_tasks(corpus)}
     nlp = spacy.load(model)
     if patterns:
         ruler = nlp.add_pipe("entity_ruler", name="extra_patterns", config={"overwrite_ents": False},

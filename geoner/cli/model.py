@@ -10,7 +10,7 @@ from geoner.cli import app
 from geoner.cli._util import fails_cleanly, named_paths
 from geoner.data.jsonl import write_text_atomic
 from geoner.evaluate.errors import errors_markdown
-from geoner.evaluate.gold import analyse, docbin_docs, jsonl_gold, load_gold
+from geoner.evaluate.gold import analyse, docbin_docs, existing_sets, jsonl_gold, load_gold
 from geoner.evaluate.report import side_by_side
 from geoner.evaluate.robustness import robustness_table, run_robustness, summarize_robustness
 from geoner.evaluate.scoring import doc_spans, format_table
@@ -71,13 +71,9 @@ def score_dev_cmd(
 ):
     """Score held-out development sets with this project's strict scorer, with per-label errors;
     a set whose file is absent is skipped with a message."""
-    sets = named_paths(data)
-    present = {name: path for name, path in sets.items() if path.exists()}
+    present = existing_sets(named_paths(data), log=typer.echo)
     # The folder is the step's declared output, so it exists even when no set is present.
     Path(metrics_dir).mkdir(parents=True, exist_ok=True)
-    for name, path in sets.items():
-        if name not in present:
-            typer.echo(f"ℹ {name}: {path} is absent; skipped")
     if not present:
         return
     nlp = spacy.load(model)

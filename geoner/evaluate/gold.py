@@ -43,6 +43,22 @@ def jsonl_gold(path) -> Gold:
     return texts, gold
 
 
+def existing_sets(paths: Dict[str, Path], log=print) -> Dict[str, Path]:
+    """The named files that exist. Held-out sets live outside this repository, so an absent one
+    is reported through ``log`` and left out, never an error.
+
+    paths: set name -> file.
+    log: where the line for each absent file goes.
+    """
+    present = {}
+    for name, path in paths.items():
+        if Path(path).exists():
+            present[name] = Path(path)
+        else:
+            log(f"ℹ {name}: {path} is absent; skipped")
+    return present
+
+
 def load_gold(path) -> Gold:
     """(texts, gold spans) from a .spacy DocBin or a .jsonl file, chosen by suffix."""
     return docbin_gold(path) if Path(path).suffix == ".spacy" else jsonl_gold(path)

@@ -6,7 +6,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 import spacy
 
 from geoner import LABELS
-from geoner.evaluate.gold import Gold, docbin_gold, jsonl_gold
+from geoner.evaluate.gold import Gold, docbin_gold, existing_sets, jsonl_gold
 from geoner.evaluate.scoring import score_pipeline
 from geoner.experiments.crossval import summarize_runs
 from geoner.experiments.training import dir_size_mb, train_pipeline
@@ -44,11 +44,8 @@ def evaluation_sets(data_dir: Path, extras: Dict[str, Path], log=print) -> Dict[
     sets = {"test": docbin_gold(Path(data_dir) / "test.spacy")}
     for path in sorted(Path(data_dir).glob("test_*.spacy")):
         sets[path.stem] = docbin_gold(path)
-    for name, path in extras.items():
-        if Path(path).exists():
-            sets[name] = jsonl_gold(path)
-        else:
-            log(f"ℹ {name}: {path} is absent; not scored")
+    for name, path in existing_sets(extras, log).items():
+        sets[name] = jsonl_gold(path)
     return sets
 
 

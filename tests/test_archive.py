@@ -198,7 +198,10 @@ def test_process_pool_loads_the_model_once_per_process_and_matches_one_process(t
     src = archive(tmp_path / "in.jsonl", 300)
     one = run_tag(model, src, tmp_path / "one", chunk_size=20, blocs=BLOCS, progress=False)
     two = run_tag(model, src, tmp_path / "two", n_process=2, chunk_size=20, blocs=BLOCS, progress=False)
-    assert two["model_loads_per_process"] == [1, 1] and two["parts"] == one["parts"] == 15
+    # Which of the two workers take chunks depends on scheduling (on a loaded machine one worker
+    # may take all 15 before the other has started); each that did must have loaded the model once.
+    loads = two["model_loads_per_process"]
+    assert 1 <= len(loads) <= 2 and set(loads) == {1} and two["parts"] == one["parts"] == 15
     assert os.getpid() not in two["worker_pids"] and not any(map(psutil.pid_exists, two["worker_pids"]))
     assert rows(tmp_path / "two").equals(rows(tmp_path / "one"))
 
@@ -207,7 +210,8 @@ def test_dask_local_cluster_gives_the_rows_of_one_process(tmp_path, model):
     src = archive(tmp_path / "in.jsonl", 300)
     run_tag(model, src, tmp_path / "one", chunk_size=20, blocs=BLOCS, progress=False)
     dask = run_tag(model, src, tmp_path / "dask", n_process=2, engine="dask", chunk_size=20, blocs=BLOCS, progress=False)
-    assert dask["model_loads_per_process"] == [1, 1]
+    loads = dask["model_loads_per_process"]  # as for the pool: each worker that took chunks loaded once
+    assert 1 <= len(loads) <= 2 and set(loads) == {1}
     assert os.getpid() not in dask["worker_pids"] and not any(map(psutil.pid_exists, dask["worker_pids"]))
     one, two = rows(tmp_path / "one"), rows(tmp_path / "dask")
     assert len(one) == 300 * 6 and not two.duplicated().any()

@@ -138,7 +138,7 @@ def _plot_top(top: Dict[str, List[dict]], path: Path) -> str:
 
 
 def _plot_months(months: pd.DataFrame, path: Path) -> str:
-    plt = _plt()
+    _plt()  # pandas draws with pyplot: the Agg backend must be chosen first (no display on servers)
     ax = months.plot(kind="line", marker="o", figsize=(11, 5), title="Mentions per month")
     ax.set_xlabel("month")
     ax.set_ylabel("mentions")

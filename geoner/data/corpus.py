@@ -14,11 +14,6 @@ from geoner.data.split import split_tasks
 from geoner.data.validate import load_valid_tasks
 
 
-def corpus_files(corpus_dir) -> List[Path]:
-    """The corpus JSONL files, in a stable order."""
-    return sorted(Path(corpus_dir).glob("*.jsonl"))
-
-
 def load_corpus(paths: Iterable, places: Optional[Dict[int, str]] = None) -> List[dict]:
     """Validated accepted tasks of the given files. Anything else is an error, never skipped.
 

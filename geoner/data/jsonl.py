@@ -4,7 +4,7 @@ import math
 import os
 import tempfile
 from pathlib import Path
-from typing import Iterable, Iterator, List, Optional, Tuple
+from typing import Iterable, Iterator, Optional, Tuple
 
 import srsly
 
@@ -114,11 +114,6 @@ def unwritable_value(obj) -> Optional[str]:
         elif isinstance(value, list):
             stack.extend(value)
     return None
-
-
-def read_tasks(path) -> List[Tuple[int, dict]]:
-    """Read a whole JSONL file as (line_number, task) pairs."""
-    return list(iter_lines(path))
 
 
 @contextlib.contextmanager

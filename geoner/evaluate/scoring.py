@@ -6,7 +6,7 @@ from typing import Dict, Iterable, List, Optional, Tuple
 from spacy.tokens import Doc
 
 from geoner import LABELS
-from geoner.data.tasks import Span3, task_spans  # noqa: F401  (re-exported for scorers)
+from geoner.data.tasks import Span3
 
 
 def prf(tp: int, fp: int, fn: int) -> Dict[str, float]:
